@@ -1,0 +1,25 @@
+import type { Express, RequestHandler } from 'express';
+import express5 from 'express';
+import express4 from 'express4';
+
+type ExpressFactory = typeof express5;
+
+/** Both supported Express majors, to run each integration suite against. */
+export const EXPRESS_VERSIONS: ReadonlyArray<readonly [string, ExpressFactory]> = [
+  ['express 5', express5],
+  ['express 4', express4 as unknown as ExpressFactory],
+];
+
+export const PATH = '/webhooks/violet';
+
+/** An app with the middleware mounted as users mount it, and a JSON 404 for anything else. */
+export function appWith(
+  express: ExpressFactory,
+  handler: RequestHandler,
+  mount: 'post' | 'use' = 'post',
+): Express {
+  const app = express();
+  if (mount === 'post') app.post(PATH, handler);
+  else app.use(PATH, handler);
+  return app;
+}

@@ -1,0 +1,82 @@
+import { MemoryDedupeStore } from '../../lib';
+
+const lease = { leaseMs: 1000 };
+
+afterEach(() => jest.useRealTimers());
+
+describe('MemoryDedupeStore', () => {
+  test('claim, then in-flight, then done after complete', async () => {
+    const store = new MemoryDedupeStore();
+    const first = await store.claim('1', lease);
+    expect(first.state).toBe('new');
+    expect((await store.claim('1', lease)).state).toBe('in-flight');
+    if (first.state !== 'new') throw new Error('unreachable');
+    await store.complete('1', first.token);
+    expect((await store.claim('1', lease)).state).toBe('done');
+  });
+
+  test('release lets the next claim process it', async () => {
+    const store = new MemoryDedupeStore();
+    const first = await store.claim('1', lease);
+    if (first.state !== 'new') throw new Error('unreachable');
+    await store.release('1', first.token);
+    expect((await store.claim('1', lease)).state).toBe('new');
+  });
+
+  test('only the holder can complete or release', async () => {
+    const store = new MemoryDedupeStore();
+    await store.claim('1', lease);
+    await store.release('1', 'not-the-token');
+    await store.complete('1', 'not-the-token');
+    expect((await store.claim('1', lease)).state).toBe('in-flight');
+  });
+
+  test('a claim whose holder never finishes expires after the lease', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const store = new MemoryDedupeStore();
+    const stale = await store.claim('1', lease);
+    jest.setSystemTime(1_000_000 + 999);
+    expect((await store.claim('1', lease)).state).toBe('in-flight');
+    jest.setSystemTime(1_000_000 + 1001);
+    const next = await store.claim('1', lease);
+    expect(next.state).toBe('new');
+    if (stale.state !== 'new' || next.state !== 'new') throw new Error('unreachable');
+    await store.complete('1', stale.token);
+    expect((await store.claim('1', lease)).state).toBe('in-flight');
+  });
+
+  test("the store's own leaseMs wins over the middleware's", async () => {
+    jest.useFakeTimers({ now: 0 });
+    const store = new MemoryDedupeStore({ leaseMs: 10 });
+    await store.claim('1', { leaseMs: 60_000 });
+    jest.setSystemTime(11);
+    expect((await store.claim('1', lease)).state).toBe('new');
+  });
+
+  test('processed ids are forgotten after ttlMs', async () => {
+    jest.useFakeTimers({ now: 0 });
+    const store = new MemoryDedupeStore({ ttlMs: 5000 });
+    const claim = await store.claim('1', lease);
+    if (claim.state !== 'new') throw new Error('unreachable');
+    await store.complete('1', claim.token);
+    jest.setSystemTime(4999);
+    expect((await store.claim('1', lease)).state).toBe('done');
+    jest.setSystemTime(5001);
+    expect((await store.claim('1', lease)).state).toBe('new');
+  });
+
+  test('holds at most `max` ids, forgetting the oldest first', async () => {
+    const store = new MemoryDedupeStore({ max: 3 });
+    for (const id of ['a', 'b', 'c', 'd']) {
+      const claim = await store.claim(id, lease);
+      if (claim.state === 'new') await store.complete(id, claim.token);
+    }
+    expect(store.size).toBe(3);
+    expect((await store.claim('a', lease)).state).toBe('new');
+    expect((await store.claim('d', lease)).state).toBe('done');
+  });
+
+  test.each([{ max: 0 }, { ttlMs: -1 }, { leaseMs: 1.5 }])('rejects bad options %p', (options) => {
+    expect(() => new MemoryDedupeStore(options)).toThrow(TypeError);
+  });
+});

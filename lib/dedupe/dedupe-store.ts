@@ -1,0 +1,53 @@
+/** What a store answers when asked to claim an event id. */
+export type ClaimResult =
+  /** Nobody had it: the caller holds the claim and must complete or release it with `token`. */
+  | { readonly state: 'new'; readonly token: string }
+  /** Another delivery of the same event holds a live claim (here or on another instance). */
+  | { readonly state: 'in-flight' }
+  /** The event was processed already. */
+  | { readonly state: 'done' };
+
+/** What the pipeline passes with each claim. */
+export interface ClaimOptions {
+  /** How long the claim lives if its holder never completes or releases it. */
+  readonly leaseMs: number;
+}
+
+/**
+ * Where processed event ids and live claims are kept. A store guarantees: one claim per event id
+ * at a time across every instance sharing it; a claim whose holder died expires after its lease;
+ * processed ids are remembered long enough to cover Violet's 24 h retry window; only the holder
+ * (the `token` returned by `claim`) can complete or release a claim.
+ *
+ * A method that cannot reach its backing store rejects; the middleware then answers 503
+ * `DEDUPE_UNAVAILABLE` and runs no listener, so Violet retries later.
+ *
+ * @example
+ * class MyStore implements DedupeStore {
+ *   async claim(id, { leaseMs }) { ... return { state: 'new', token }; }
+ *   async complete(id, token) { ... }
+ *   async release(id, token) { ... }
+ * }
+ */
+export interface DedupeStore {
+  /** Claims `eventId` for processing, or says it is in flight or done. */
+  claim(eventId: string, options: ClaimOptions): Promise<ClaimResult>;
+  /** Marks a claimed event as processed. A token that no longer holds the claim is ignored. */
+  complete(eventId: string, token: string): Promise<void>;
+  /** Gives a claim up so that the next delivery processes the event. Ignores a stale token. */
+  release(eventId: string, token: string): Promise<void>;
+}
+
+/** Violet retries for 24 hours; processed ids are remembered a little longer. */
+export const DEFAULT_TTL_MS = 25 * 60 * 60 * 1000;
+
+/** Checks a duration option of a store; `name` is what the TypeError names. */
+export function checkDuration(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new TypeError(
+      `express-violet-webhooks: ${name} must be a positive whole number of milliseconds`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,150 @@
+import type { EventFamily, EventTypeOf, VioletEventType } from './event-types';
+import type {
+  Bag,
+  Collection,
+  Merchant,
+  Offer,
+  Order,
+  OrderSku,
+  PaymentTransaction,
+  PayoutAccount,
+  SyncStatus,
+  Transfer,
+} from './generated/payloads';
+
+/** Fields every event has, whatever its type. */
+export interface VioletEventBase<T extends string, F extends string> {
+  /** The event type in its canonical spelling (`ORDER_CANCELED` arrives as `ORDER_CANCELLED`). */
+  readonly type: T;
+  /** The entity family, also the name of the field that holds the payload (`'unknown'` for new types). */
+  readonly family: F;
+  /** The event type exactly as Violet sent it in `x-violet-topic`. */
+  readonly rawType: string;
+  /** The event id (`x-violet-event-id`), the de-duplication key. */
+  readonly id: string;
+  /** The subscription that produced the delivery (`x-violet-webhook-id`). */
+  readonly webhookId?: string | undefined;
+  /** For a delivery re-sent through Violet's resend API: the original event id. */
+  readonly sourceEventId?: string | undefined;
+  /** The entity concerned (`x-violet-entity-id`). */
+  readonly entityId?: string | undefined;
+  /** A reason code (`x-violet-reason`), e.g. `APP_INSTALLED_ON_PLATFORM`. */
+  readonly reason?: string | undefined;
+  /** A payment provider account id (`x-violet-entity-external-id`). */
+  readonly externalId?: string | undefined;
+  /** Every `x-violet-*` header of the delivery, names lower-cased. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** When the delivery was received. */
+  readonly receivedAt: Date;
+  /** Which of the configured secrets matched the signature (0 = the current one). */
+  readonly secretIndex: number;
+}
+
+/** An order event: the whole order, with the bag and line item that changed resolved. */
+export interface OrderEvent<
+  T extends EventTypeOf<'order'> = EventTypeOf<'order'>,
+> extends VioletEventBase<T, 'order'> {
+  readonly payload: Order;
+  readonly order: Order;
+  /** `x-violet-order-id`, or the order's own id when the header is absent. */
+  readonly orderId: number;
+  /** `x-violet-bag-id`: the bag whose change triggered the event. */
+  readonly bagId?: number | undefined;
+  /** `x-violet-sku-id`: the `sku_id` of the line item concerned, when there is one. */
+  readonly skuId?: number | undefined;
+  /** The bag of `order.bags` whose id is `bagId`; undefined when absent or not in the order. */
+  readonly bag?: Bag | undefined;
+  /** The line item of `bag` whose `sku_id` is `skuId`; undefined likewise. */
+  readonly sku?: OrderSku | undefined;
+}
+
+/** A merchant event (connected, disconnected, enabled, ...). */
+export interface MerchantEvent<
+  T extends EventTypeOf<'merchant'> = EventTypeOf<'merchant'>,
+> extends VioletEventBase<T, 'merchant'> {
+  readonly payload: Merchant;
+  readonly merchant: Merchant;
+}
+
+/** An offer event (added, updated, removed, ...). */
+export interface OfferEvent<
+  T extends EventTypeOf<'offer'> = EventTypeOf<'offer'>,
+> extends VioletEventBase<T, 'offer'> {
+  readonly payload: Offer;
+  readonly offer: Offer;
+}
+
+/** A collection event. */
+export interface CollectionEvent<
+  T extends EventTypeOf<'collection'> = EventTypeOf<'collection'>,
+> extends VioletEventBase<T, 'collection'> {
+  readonly payload: Collection;
+  readonly collection: Collection;
+}
+
+/** A product or collection sync event. */
+export interface SyncEvent<
+  T extends EventTypeOf<'sync'> = EventTypeOf<'sync'>,
+> extends VioletEventBase<T, 'sync'> {
+  readonly payload: SyncStatus;
+  readonly sync: SyncStatus;
+}
+
+/** A merchant payout account event. */
+export interface PayoutAccountEvent<
+  T extends EventTypeOf<'payoutAccount'> = EventTypeOf<'payoutAccount'>,
+> extends VioletEventBase<T, 'payoutAccount'> {
+  readonly payload: PayoutAccount;
+  readonly payoutAccount: PayoutAccount;
+}
+
+/** A payment transaction event. */
+export interface PaymentTransactionEvent<
+  T extends EventTypeOf<'transaction'> = EventTypeOf<'transaction'>,
+> extends VioletEventBase<T, 'transaction'> {
+  readonly payload: PaymentTransaction;
+  readonly transaction: PaymentTransaction;
+}
+
+/** A transfer event. */
+export interface TransferEvent<
+  T extends EventTypeOf<'transfer'> = EventTypeOf<'transfer'>,
+> extends VioletEventBase<T, 'transfer'> {
+  readonly payload: Transfer;
+  readonly transfer: Transfer;
+}
+
+/** An event of a type this package does not know yet; it reaches `'*'` listeners only. */
+export interface UnknownVioletEvent extends VioletEventBase<string, 'unknown'> {
+  readonly payload: unknown;
+}
+
+/** The event interface of each family, for one event type of it. */
+interface FamilyEvents<T> {
+  order: T extends EventTypeOf<'order'> ? OrderEvent<T> : never;
+  merchant: T extends EventTypeOf<'merchant'> ? MerchantEvent<T> : never;
+  offer: T extends EventTypeOf<'offer'> ? OfferEvent<T> : never;
+  collection: T extends EventTypeOf<'collection'> ? CollectionEvent<T> : never;
+  sync: T extends EventTypeOf<'sync'> ? SyncEvent<T> : never;
+  payoutAccount: T extends EventTypeOf<'payoutAccount'> ? PayoutAccountEvent<T> : never;
+  transaction: T extends EventTypeOf<'transaction'> ? PaymentTransactionEvent<T> : never;
+  transfer: T extends EventTypeOf<'transfer'> ? TransferEvent<T> : never;
+}
+
+/** The event a listener of type `T` receives. */
+export type VioletEventOf<T extends VioletEventType> = FamilyEvents<T>[EventFamily];
+
+/** Every event, discriminated on `type` (and on `family`). */
+export type VioletEvent =
+  | OrderEvent
+  | MerchantEvent
+  | OfferEvent
+  | CollectionEvent
+  | SyncEvent
+  | PayoutAccountEvent
+  | PaymentTransactionEvent
+  | TransferEvent
+  | UnknownVioletEvent;
+
+/** Every event of a known type. */
+export type KnownVioletEvent = Exclude<VioletEvent, UnknownVioletEvent>;

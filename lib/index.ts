@@ -1,0 +1,40 @@
+export { violetWebhooks } from './violet-webhooks';
+export type {
+  VioletWebhooks,
+  VioletListeners,
+  VioletListenerName,
+  ReceiveInput,
+} from './violet-webhooks';
+export type { VioletWebhooksOptions, JsonSchema } from './options';
+export type { ReceiveResult, ReceiveResponseBody } from './receive/receive';
+export type { BodySource, HeaderMap } from './receive/delivery';
+
+export { VioletWebhookError, isVioletWebhookError } from './errors';
+export type { VioletWebhookErrorCode, SchemaIssue } from './errors';
+
+export { VIOLET_EVENT_TYPES, isVioletEventType } from './event-types';
+export type { VioletEventType, EventFamily, EventTypeOf } from './event-types';
+export type {
+  VioletEvent,
+  VioletEventOf,
+  KnownVioletEvent,
+  VioletEventBase,
+  OrderEvent,
+  MerchantEvent,
+  OfferEvent,
+  CollectionEvent,
+  SyncEvent,
+  PayoutAccountEvent,
+  PaymentTransactionEvent,
+  TransferEvent,
+  UnknownVioletEvent,
+} from './events';
+export type * from './generated/payloads';
+
+export { sign } from './signature/sign';
+export { verifySignature } from './signature/verify-signature';
+export { captureRawBody } from './express/capture-raw-body';
+
+export { MemoryDedupeStore } from './dedupe/memory-store';
+export type { MemoryDedupeStoreOptions } from './dedupe/memory-store';
+export type { DedupeStore, ClaimResult, ClaimOptions } from './dedupe/dedupe-store';

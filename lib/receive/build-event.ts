@@ -1,0 +1,73 @@
+import { familyOf } from '../event-types';
+import type { VioletEvent } from '../events';
+import type { Bag, Order, OrderSku } from '../generated/payloads';
+import type { DeliveryHeaders } from './read-headers';
+
+function findById<T extends { id: number }>(items: unknown, id: number | undefined): T | undefined {
+  if (id === undefined || !Array.isArray(items)) return undefined;
+  for (const item of items as T[]) {
+    if (item !== null && typeof item === 'object' && item.id === id) return item;
+  }
+  return undefined;
+}
+
+function findSku(bag: Bag | undefined, skuId: number | undefined): OrderSku | undefined {
+  if (bag === undefined || skuId === undefined || !Array.isArray(bag.skus)) return undefined;
+  for (const sku of bag.skus) {
+    if (sku !== null && typeof sku === 'object' && sku.sku_id === skuId) return sku;
+  }
+  return undefined;
+}
+
+/** Field order is fixed so that every event of a family shares one object shape. */
+function common(h: DeliveryHeaders, secretIndex: number, receivedAt: Date) {
+  return {
+    rawType: h.rawType,
+    id: h.eventId,
+    webhookId: h.webhookId,
+    sourceEventId: h.sourceEventId,
+    entityId: h.entityId,
+    reason: h.reason,
+    externalId: h.externalId,
+    headers: h.all,
+    receivedAt,
+    secretIndex,
+  };
+}
+
+/**
+ * Step 9a: the typed event. Order events get the bag named by `x-violet-bag-id` and, inside it,
+ * the line item whose `sku_id` is `x-violet-sku-id`. Defensive about shapes, because with
+ * `validation: 'off'` the payload is any JSON.
+ */
+export function buildEvent(
+  h: DeliveryHeaders,
+  payload: unknown,
+  secretIndex: number,
+  receivedAt: Date,
+): VioletEvent {
+  const base = common(h, secretIndex, receivedAt);
+  if (h.type === undefined) {
+    return { type: h.rawType, family: 'unknown', ...base, payload };
+  }
+  const family = familyOf(h.type);
+  if (family === 'order') {
+    const order = payload as Order;
+    const isObject = order !== null && typeof order === 'object';
+    const bag = findById<Bag>(isObject ? order.bags : undefined, h.bagId);
+    return {
+      type: h.type,
+      family,
+      ...base,
+      payload: order,
+      order,
+      // NaN only with `validation: 'off'` and a body that is no order.
+      orderId: h.orderId ?? (isObject && typeof order.id === 'number' ? order.id : NaN),
+      bagId: h.bagId,
+      skuId: h.skuId,
+      bag,
+      sku: findSku(bag, h.skuId),
+    } as VioletEvent;
+  }
+  return { type: h.type, family, ...base, payload, [family]: payload } as VioletEvent;
+}

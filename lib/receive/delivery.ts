@@ -1,0 +1,23 @@
+import type { Readable } from 'node:stream';
+
+/** Request headers, as Node gives them: names lower-cased. */
+export type HeaderMap = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** The bytes of a delivery: already in memory, or a stream still to read. */
+export type BodySource =
+  Buffer | Uint8Array | string | Readable | AsyncIterable<Uint8Array | string>;
+
+/** One webhook delivery as the pipeline takes it, whatever the framework. */
+export interface Delivery {
+  /** HTTP method; `POST` when omitted. */
+  readonly method?: string | undefined;
+  readonly headers: HeaderMap;
+  readonly body: BodySource;
+}
+
+/** The first value of a header, or undefined. */
+export function headerValue(headers: HeaderMap, name: string): string | undefined {
+  const value = headers[name];
+  if (typeof value === 'string') return value;
+  return value === undefined ? undefined : value[0];
+}

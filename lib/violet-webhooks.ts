@@ -1,0 +1,136 @@
+import { EventEmitter } from 'node:events';
+import type { VioletWebhookError } from './errors';
+import type { VioletEventType } from './event-types';
+import type { VioletEvent, VioletEventOf } from './events';
+import {
+  createMiddleware,
+  type MiddlewareNext,
+  type MiddlewareRequest,
+  type MiddlewareResponse,
+} from './express/middleware';
+import { resolveOptions, type VioletWebhooksOptions } from './options';
+import type { BodySource, HeaderMap } from './receive/delivery';
+import { Pipeline, type ReceiveResult } from './receive/receive';
+
+/** The listener type of every name the middleware emits. */
+export type VioletListeners = {
+  [K in VioletEventType]: (event: VioletEventOf<K>) => unknown;
+} & {
+  /** Every accepted event, known or not. */
+  '*': (event: VioletEvent) => unknown;
+  /** Rejected deliveries and failed listeners. */
+  error: (error: VioletWebhookError) => unknown;
+};
+
+/** A name the middleware emits: an event type, `'*'` or `'error'`. */
+export type VioletListenerName = keyof VioletListeners;
+
+/** A delivery given to {@link VioletWebhooks.receive}, from any framework. */
+export interface ReceiveInput {
+  /** Request headers: a plain object (any case) or a Fetch `Headers`. */
+  headers: HeaderMap | { forEach(callback: (value: string, name: string) => void): void };
+  /** The exact body bytes, or a stream of them. */
+  body: BodySource;
+  /** HTTP method; `POST` when omitted. */
+  method?: string | undefined;
+}
+
+/**
+ * What {@link violetWebhooks} returns: the Express middleware itself, with EventEmitter's methods
+ * typed per event, and `receive()` for other frameworks.
+ */
+export interface VioletWebhooks {
+  (req: MiddlewareRequest, res: MiddlewareResponse, next: MiddlewareNext): void;
+  on<K extends VioletListenerName>(name: K, listener: VioletListeners[K]): this;
+  addListener<K extends VioletListenerName>(name: K, listener: VioletListeners[K]): this;
+  prependListener<K extends VioletListenerName>(name: K, listener: VioletListeners[K]): this;
+  once<K extends VioletListenerName>(name: K, listener: VioletListeners[K]): this;
+  prependOnceListener<K extends VioletListenerName>(name: K, listener: VioletListeners[K]): this;
+  off<K extends VioletListenerName>(name: K, listener: VioletListeners[K]): this;
+  removeListener<K extends VioletListenerName>(name: K, listener: VioletListeners[K]): this;
+  removeAllListeners(name?: VioletListenerName): this;
+  listeners<K extends VioletListenerName>(name: K): VioletListeners[K][];
+  rawListeners<K extends VioletListenerName>(name: K): VioletListeners[K][];
+  listenerCount(name: VioletListenerName): number;
+  eventNames(): VioletListenerName[];
+  emit<K extends VioletListenerName>(name: K, ...args: Parameters<VioletListeners[K]>): boolean;
+  setMaxListeners(n: number): this;
+  getMaxListeners(): number;
+  /**
+   * The same pipeline without Express, for node:http, serverless functions or other frameworks.
+   *
+   * @example
+   * const { status, body } = await violet.receive({ headers: req.headers, body: rawBytes });
+   */
+  receive(input: ReceiveInput): Promise<ReceiveResult>;
+}
+
+function lowerCaseHeaders(headers: ReceiveInput['headers']): HeaderMap {
+  const lower: Record<string, string | readonly string[] | undefined> = {};
+  if (typeof (headers as { forEach?: unknown }).forEach === 'function' && !Array.isArray(headers)) {
+    (headers as { forEach(cb: (value: string, name: string) => void): void }).forEach(
+      (value, name) => {
+        lower[name.toLowerCase()] = value;
+      },
+    );
+    return lower;
+  }
+  for (const [name, value] of Object.entries(headers as HeaderMap))
+    lower[name.toLowerCase()] = value;
+  return lower;
+}
+
+/**
+ * Creates the Violet webhook middleware. The result is at once an Express request handler and
+ * an EventEmitter: every verified, validated, first-seen event is emitted under its type and
+ * under `'*'`; rejections and listener failures under `'error'`.
+ *
+ * @example
+ * const violet = violetWebhooks({ secret: process.env.VIOLET_APP_SECRET! });
+ * violet.on('ORDER_SHIPPED', async (event) => notifyShopper(event.order, event.bag));
+ * app.post('/webhooks/violet', violet);
+ */
+export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
+  const resolved = resolveOptions(options);
+  const emitter = new EventEmitter();
+  // Like Express's own `app`: a function with EventEmitter mixed in. The emitter state lives on
+  // the function, so `violet.on(...)` and the pipeline see the same listeners.
+  const pipeline = new Pipeline(resolved, emitter);
+  const handler = createMiddleware(pipeline, resolved.respond) as unknown as VioletWebhooks;
+  for (const name of EMITTER_METHODS) {
+    const method = (emitter as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
+    Object.defineProperty(handler, name, {
+      configurable: true,
+      writable: true,
+      value: function (this: unknown, ...args: unknown[]) {
+        const result = method?.apply(emitter, args);
+        return result === emitter ? handler : result;
+      },
+    });
+  }
+  handler.receive = (input) =>
+    pipeline.run({
+      method: input.method,
+      headers: lowerCaseHeaders(input.headers),
+      body: input.body,
+    });
+  return handler;
+}
+
+const EMITTER_METHODS = [
+  'on',
+  'addListener',
+  'prependListener',
+  'once',
+  'prependOnceListener',
+  'off',
+  'removeListener',
+  'removeAllListeners',
+  'listeners',
+  'rawListeners',
+  'listenerCount',
+  'eventNames',
+  'emit',
+  'setMaxListeners',
+  'getMaxListeners',
+] as const;
