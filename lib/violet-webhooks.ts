@@ -28,7 +28,7 @@ export type VioletListenerName = keyof VioletListeners;
 /** A delivery given to {@link VioletWebhooks.receive}, from any framework. */
 export interface ReceiveInput {
   /** Request headers: a plain object (any case) or a Fetch `Headers`. */
-  headers: HeaderMap | { forEach(callback: (value: string, name: string) => void): void };
+  headers: HeaderMap | FetchHeaders;
   /** The exact body bytes, or a stream of them. */
   body: BodySource;
   /** HTTP method; `POST` when omitted. */
@@ -65,18 +65,26 @@ export interface VioletWebhooks {
   receive(input: ReceiveInput): Promise<ReceiveResult>;
 }
 
+interface FetchHeaders {
+  forEach(callback: (value: string, name: string) => void): void;
+  get(name: string): string | null;
+}
+
+function isFetchHeaders(headers: ReceiveInput['headers']): headers is FetchHeaders {
+  const h = headers as Partial<FetchHeaders>;
+  return typeof h.forEach === 'function' && typeof h.get === 'function';
+}
+
+/** Node's lower-case header object, from a Fetch `Headers` or an object with names in any case. */
 function lowerCaseHeaders(headers: ReceiveInput['headers']): HeaderMap {
   const lower: Record<string, string | readonly string[] | undefined> = {};
-  if (typeof (headers as { forEach?: unknown }).forEach === 'function' && !Array.isArray(headers)) {
-    (headers as { forEach(cb: (value: string, name: string) => void): void }).forEach(
-      (value, name) => {
-        lower[name.toLowerCase()] = value;
-      },
-    );
-    return lower;
+  if (isFetchHeaders(headers)) {
+    headers.forEach((value, name) => {
+      lower[name.toLowerCase()] = value;
+    });
+  } else {
+    for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
   }
-  for (const [name, value] of Object.entries(headers as HeaderMap))
-    lower[name.toLowerCase()] = value;
   return lower;
 }
 
@@ -102,7 +110,7 @@ export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
     Object.defineProperty(handler, name, {
       configurable: true,
       writable: true,
-      value: function (this: unknown, ...args: unknown[]) {
+      value: (...args: unknown[]) => {
         const result = method?.apply(emitter, args);
         return result === emitter ? handler : result;
       },
