@@ -6,6 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }],
   },
+  globalSetup: '<rootDir>/__tests__/helpers/global-setup.ts',
   testTimeout: 20000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
 };

@@ -1,0 +1,78 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { redisAnswers } from './redis-ping';
+
+/** Set by the global setup when a Redis answers on 127.0.0.1:6379. */
+export const sharedRedisUrl = process.env.VIOLET_TEST_REDIS_URL;
+const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+
+/** Whether a `redis-server` binary can be started by the tests themselves. */
+export const redisServerBinary = spawnSync('redis-server', ['--version']).status === 0;
+
+/**
+ * `describe` when the need is met; in CI a missing Redis fails the suite, elsewhere the suite is
+ * skipped with a visible notice.
+ */
+export function describeWithRedis(
+  name: string,
+  available: boolean,
+  what: string,
+  fn: () => void,
+): void {
+  if (available) return describe(name, fn);
+  if (inCi) {
+    return describe(name, () => {
+      test(`needs ${what}`, () => {
+        throw new Error(`${what} is required when CI is set; .ci/run installs and starts it`);
+      });
+    });
+  }
+  console.warn(
+    `[express-violet-webhooks] skipping "${name}": ${what} is not available on this machine`,
+  );
+  return describe.skip(name, fn);
+}
+
+/** A free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A redis-server of the test's own, on a loopback port, that can be stopped and started again. */
+export class OwnRedis {
+  private process: ChildProcess | undefined;
+
+  constructor(readonly port: number) {}
+
+  async start(): Promise<void> {
+    this.process = spawn(
+      'redis-server',
+      ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    for (let i = 0; i < 100; i++) {
+      if (await redisAnswers('127.0.0.1', this.port)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`redis-server did not start on port ${this.port}`);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (child === undefined || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import request from 'supertest';
+import { MemoryDedupeStore, violetWebhooks, type DedupeStore } from '../../lib';
+import { RedisDedupeStore } from '../../lib/redis';
+import { appWith, EXPRESS_VERSIONS, PATH } from '../helpers/apps';
+import { SECRET, delivery, sleep } from '../helpers/deliveries';
+import { describeWithRedis, sharedRedisUrl } from '../helpers/redis';
+
+type StoreFactory = () => DedupeStore;
+
+/** The guarantees, over real HTTP, for one store. */
+function guarantees(express: (typeof EXPRESS_VERSIONS)[number][1], makeStore: StoreFactory) {
+  function setup(timeout = 9000) {
+    const violet = violetWebhooks({ secret: SECRET, dedupe: makeStore(), timeout });
+    return { violet, app: appWith(express, violet) };
+  }
+
+  test('20 concurrent copies of one event run the listener once; a later copy is a duplicate', async () => {
+    const { violet, app } = setup();
+    let calls = 0;
+    violet.on('ORDER_SHIPPED', async () => {
+      calls += 1;
+      await sleep(50);
+    });
+    const d = delivery('ORDER_SHIPPED');
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => request(app).post(PATH).set(d.headers).send(d.body)),
+    );
+    expect(calls).toBe(1);
+    const processed = answers.filter((r) => r.status === 200 && r.body.duplicate === undefined);
+    expect(processed).toHaveLength(1);
+    for (const r of answers) {
+      expect([200, 409]).toContain(r.status);
+      if (r.status === 409) expect(r.body.error.code).toBe('DUPLICATE_IN_FLIGHT');
+    }
+    const later = await request(app).post(PATH).set(d.headers).send(d.body);
+    expect(later.status).toBe(200);
+    expect(later.body).toEqual({ received: true, duplicate: true });
+    expect(calls).toBe(1);
+  });
+
+  test('a listener failure, then the retry runs it again', async () => {
+    const { violet, app } = setup();
+    let calls = 0;
+    violet.on('MERCHANT_CONNECTED', () => {
+      calls += 1;
+      if (calls === 1) throw new Error('transient');
+    });
+    const d = delivery('MERCHANT_CONNECTED');
+    await request(app).post(PATH).set(d.headers).send(d.body).expect(500);
+    await request(app).post(PATH).set(d.headers).send(d.body).expect(200, { received: true });
+    await request(app)
+      .post(PATH)
+      .set(d.headers)
+      .send(d.body)
+      .expect(200, { received: true, duplicate: true });
+    expect(calls).toBe(2);
+  });
+
+  test('a slow listener gets 503, a retry during it 409, a retry after it 200 duplicate', async () => {
+    const { violet, app } = setup(100);
+    let calls = 0;
+    violet.on('TRANSFER_SENT', async () => {
+      calls += 1;
+      await sleep(400);
+    });
+    const d = delivery('TRANSFER_SENT');
+    const first = await request(app).post(PATH).set(d.headers).send(d.body);
+    expect({ status: first.status, code: first.body.error.code }).toEqual({
+      status: 503,
+      code: 'LISTENER_TIMEOUT',
+    });
+    const during = await request(app).post(PATH).set(d.headers).send(d.body);
+    expect({ status: during.status, code: during.body.error.code }).toEqual({
+      status: 409,
+      code: 'DUPLICATE_IN_FLIGHT',
+    });
+    await sleep(450);
+    await request(app)
+      .post(PATH)
+      .set(d.headers)
+      .send(d.body)
+      .expect(200, { received: true, duplicate: true });
+    expect(calls).toBe(1);
+  });
+
+  test('a slow listener that then fails frees the event for the retry', async () => {
+    const { violet, app } = setup(50);
+    let calls = 0;
+    violet.on('OFFER_UPDATED', async () => {
+      calls += 1;
+      await sleep(150);
+      if (calls === 1) throw new Error('late failure');
+    });
+    const d = delivery('OFFER_UPDATED');
+    await request(app).post(PATH).set(d.headers).send(d.body).expect(503);
+    await sleep(200);
+    const retry = await request(app).post(PATH).set(d.headers).send(d.body);
+    expect(retry.status).toBe(503); // the retry runs the listener again, which is slow again
+    await sleep(200);
+    await request(app)
+      .post(PATH)
+      .set(d.headers)
+      .send(d.body)
+      .expect(200, { received: true, duplicate: true });
+    expect(calls).toBe(2);
+  });
+}
+
+describe.each(EXPRESS_VERSIONS)(
+  'delivery guarantees with the memory store (%s)',
+  (_name, express) => {
+    guarantees(express, () => new MemoryDedupeStore());
+  },
+);
+
+describeWithRedis(
+  'delivery guarantees with the Redis store',
+  sharedRedisUrl !== undefined,
+  'Redis on 127.0.0.1:6379',
+  () => {
+    let client: Redis;
+    beforeAll(() => {
+      client = new Redis(sharedRedisUrl ?? '');
+    });
+    afterAll(async () => {
+      await client.quit();
+    });
+    describe.each(EXPRESS_VERSIONS)('%s', (_name, express) => {
+      guarantees(express, () => new RedisDedupeStore(client, { prefix: `test:${randomUUID()}:` }));
+    });
+  },
+);

@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { SECRET, delivery, sleep } from '../helpers/deliveries';
+import { describeWithRedis, freePort, OwnRedis, redisServerBinary } from '../helpers/redis';
+
+const LEASE_MS = 1500;
+const SLOW_MS = 60_000;
+
+/** An app instance in its own process, and what its listener reported. */
+class Instance {
+  readonly lines: string[] = [];
+  private readonly child: ChildProcess;
+  readonly ready: Promise<number>;
+
+  constructor(redisPort: number) {
+    this.child = spawn(
+      process.execPath,
+      [
+        '--require',
+        path.join(__dirname, '../helpers/register-ts.cjs'),
+        path.join(__dirname, '../helpers/instance-worker.ts'),
+      ],
+      {
+        env: {
+          ...process.env,
+          REDIS_PORT: String(redisPort),
+          SECRET,
+          LEASE_MS: String(LEASE_MS),
+          SLOW_MS: String(SLOW_MS),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let buffered = '';
+    this.ready = new Promise((resolve, reject) => {
+      this.child.once('exit', (code) => reject(new Error(`instance exited with ${code}`)));
+      this.child.stdout?.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) {
+          this.lines.push(line);
+          const listening = /^LISTENING (\d+)$/.exec(line);
+          if (listening) resolve(Number(listening[1]));
+        }
+      });
+    });
+  }
+
+  processed(id: string): number {
+    return this.lines.filter((line) => line === `PROCESSED ${id}`).length;
+  }
+
+  started(id: string): number {
+    return this.lines.filter((line) => line === `STARTED ${id}`).length;
+  }
+
+  async send(d: { headers: Record<string, string>; body: string }): Promise<number> {
+    const port = await this.ready;
+    const res = await fetch(`http://127.0.0.1:${port}/webhooks/violet`, {
+      method: 'POST',
+      headers: d.headers,
+      body: d.body,
+    });
+    await res.arrayBuffer();
+    return res.status;
+  }
+
+  kill(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null) return resolve();
+      this.child.removeAllListeners('exit');
+      this.child.once('exit', () => resolve());
+      this.child.kill('SIGKILL');
+    });
+  }
+}
+
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
+describeWithRedis(
+  'several app processes sharing one real Redis',
+  redisServerBinary,
+  'the redis-server binary',
+  () => {
+    let redis: OwnRedis;
+    let a: Instance;
+    let b: Instance;
+
+    beforeAll(async () => {
+      redis = new OwnRedis(await freePort());
+      await redis.start();
+      a = new Instance(redis.port);
+      b = new Instance(redis.port);
+      await Promise.all([a.ready, b.ready]);
+    }, 30_000);
+
+    afterAll(async () => {
+      await Promise.all([a?.kill(), b?.kill()]);
+      await redis?.stop();
+    });
+
+    test('concurrent copies sent to both instances are processed exactly once', async () => {
+      const ids: string[] = [];
+      const sends: Promise<number>[] = [];
+      for (let i = 0; i < 30; i++) {
+        const d = delivery('ORDER_SHIPPED', { eventId: `multi-${i}` });
+        ids.push(`multi-${i}`);
+        const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
+        for (let copy = 0; copy < 4; copy++) sends.push((copy % 2 === 0 ? first : second).send(d));
+      }
+      const statuses = await Promise.all(sends);
+      expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+      // Output lines travel apart from the answers: wait for them, then for any stray second one.
+      await until(() => ids.every((id) => a.processed(id) + b.processed(id) >= 1), 5000);
+      await sleep(200);
+      for (const id of ids) expect(a.processed(id) + b.processed(id)).toBe(1);
+    });
+
+    test('killing the process that holds a claim lets the other take over after the lease', async () => {
+      const victim = new Instance(redis.port);
+      await victim.ready;
+      const d = delivery('ORDER_SHIPPED', { eventId: 'slow-crash-1' });
+      void victim.send(d).catch(() => undefined);
+      await until(() => victim.started('slow-crash-1') === 1, 5000);
+      await victim.kill();
+      const killedAt = Date.now();
+      expect(await a.send(d)).toBe(409);
+      await sleep(Math.max(0, LEASE_MS - (Date.now() - killedAt)) + 200);
+      // The claim expired: `a` processes it (slowly, so the answer is 503 and work goes on).
+      const takeover = a.send(d);
+      await until(() => a.started('slow-crash-1') === 1, 5000);
+      expect(victim.processed('slow-crash-1')).toBe(0);
+      void takeover.catch(() => undefined);
+    }, 30_000);
+
+    test('Redis stopped: 503 and no listener call; Redis back: the retry is processed', async () => {
+      const d = delivery('MERCHANT_CONNECTED', { eventId: 'redis-outage-1' });
+      await redis.stop();
+      const started = Date.now();
+      expect(await a.send(d)).toBe(503);
+      expect(await b.send(d)).toBe(503);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(a.started('redis-outage-1') + b.started('redis-outage-1')).toBe(0);
+      await redis.start();
+      let status = 0;
+      const deadline = Date.now() + 10_000;
+      while (status !== 200 && Date.now() < deadline) {
+        status = await a.send(d);
+        if (status !== 200) await sleep(100);
+      }
+      expect(status).toBe(200);
+      expect(a.processed('redis-outage-1')).toBe(1);
+      expect(await b.send(d)).toBe(200);
+      expect(b.processed('redis-outage-1')).toBe(0);
+    }, 30_000);
+  },
+);

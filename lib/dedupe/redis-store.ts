@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import createDebug from 'debug';
+import {
+  checkDuration,
+  DEFAULT_TTL_MS,
+  type ClaimOptions,
+  type ClaimResult,
+  type DedupeStore,
+} from './dedupe-store';
+
+const debug = createDebug('violet-webhooks:redis');
+
+/**
+ * What the store needs of a Redis client; an ioredis `Redis` or `Cluster` fits. Declared here so
+ * that ioredis stays an optional peer dependency.
+ */
+export interface RedisClientLike {
+  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<'OK' | null>;
+  get(key: string): Promise<string | null>;
+  eval(script: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** ioredis's connection state; commands fail fast while it is not connected. */
+  readonly status?: string;
+}
+
+/** Options of {@link RedisDedupeStore}. */
+export interface RedisDedupeStoreOptions {
+  /** Key prefix. Default `'violet-webhooks:event:'`. */
+  prefix?: string | undefined;
+  /** How long a processed id is remembered. Default 25 hours (Violet retries for 24). */
+  ttlMs?: number | undefined;
+  /** How long a claim lives without its holder finishing. Default: what the middleware asks. */
+  leaseMs?: number | undefined;
+  /** Longest wait for one Redis command before answering 503. Default 2000 ms. */
+  commandTimeoutMs?: number | undefined;
+}
+
+const DONE = 'done';
+const LEASE = 'lease:';
+
+// Complete and release act only for the holder of the claim: compare and act in one step.
+const COMPLETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('SET', KEYS[1], '${DONE}', 'PX', ARGV[2]) and 1
+end
+return 0`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+/** ioredis states in which a command would only wait in the offline queue. */
+const DOWN = new Set(['reconnecting', 'close', 'end']);
+
+const NEW_CLAIM_RETRIES = 3;
+
+/**
+ * A {@link DedupeStore} shared by every instance of the app through Redis: claims are taken with
+ * `SET NX PX` (one holder at a time, expiring after the lease if the holder dies), completed or
+ * released by their holder only (a Lua compare-and-set on an owner token), and processed ids are
+ * kept for `ttlMs`. When Redis cannot be reached, every method rejects quickly, so the middleware
+ * answers 503 and Violet retries.
+ *
+ * @example
+ * import Redis from 'ioredis';
+ * import { RedisDedupeStore } from 'express-violet-webhooks/redis';
+ * const violet = violetWebhooks({ secret, dedupe: new RedisDedupeStore(new Redis(process.env.REDIS_URL!)) });
+ */
+export class RedisDedupeStore implements DedupeStore {
+  private readonly prefix: string;
+  private readonly ttlMs: number;
+  private readonly leaseMs: number | undefined;
+  private readonly commandTimeoutMs: number;
+
+  constructor(
+    private readonly client: RedisClientLike,
+    options: RedisDedupeStoreOptions = {},
+  ) {
+    if (client === null || typeof client !== 'object' || typeof client.set !== 'function') {
+      throw new TypeError('express-violet-webhooks: RedisDedupeStore needs an ioredis client');
+    }
+    if (options.prefix !== undefined && typeof options.prefix !== 'string') {
+      throw new TypeError('express-violet-webhooks: RedisDedupeStore prefix must be a string');
+    }
+    this.prefix = options.prefix ?? 'violet-webhooks:event:';
+    this.ttlMs = checkDuration('RedisDedupeStore ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
+    this.leaseMs = checkDuration('RedisDedupeStore leaseMs', options.leaseMs);
+    this.commandTimeoutMs =
+      checkDuration('RedisDedupeStore commandTimeoutMs', options.commandTimeoutMs) ?? 2000;
+  }
+
+  async claim(eventId: string, options: ClaimOptions): Promise<ClaimResult> {
+    const key = this.prefix + eventId;
+    const token = randomUUID();
+    for (let attempt = 0; attempt < NEW_CLAIM_RETRIES; attempt++) {
+      const set = await this.command(() =>
+        this.client.set(key, LEASE + token, 'PX', this.leaseMs ?? options.leaseMs, 'NX'),
+      );
+      if (set === 'OK') return { state: 'new', token };
+      const current = await this.command(() => this.client.get(key));
+      if (current === DONE) return { state: 'done' };
+      if (current !== null) return { state: 'in-flight' };
+      // The key expired between SET and GET: try to claim again.
+    }
+    return { state: 'in-flight' };
+  }
+
+  async complete(eventId: string, token: string): Promise<void> {
+    await this.command(() =>
+      this.client.eval(COMPLETE, 1, this.prefix + eventId, LEASE + token, this.ttlMs),
+    );
+  }
+
+  async release(eventId: string, token: string): Promise<void> {
+    await this.command(() => this.client.eval(RELEASE, 1, this.prefix + eventId, LEASE + token));
+  }
+
+  /** One command, refused at once while disconnected and bounded in time otherwise. */
+  private command<T>(run: () => Promise<T>): Promise<T> {
+    const status = this.client.status;
+    if (status !== undefined && DOWN.has(status)) {
+      debug('redis is %s: refusing', status);
+      return Promise.reject(new Error(`Redis connection is ${status}`));
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis did not answer within ${this.commandTimeoutMs} ms`)),
+        this.commandTimeoutMs,
+      );
+    });
+    return Promise.race([run(), timeout]).finally(() => clearTimeout(timer));
+  }
+}
