@@ -7,6 +7,7 @@ module.exports = {
     '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }],
   },
   globalSetup: '<rootDir>/__tests__/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/helpers/global-teardown.ts',
   testTimeout: 20000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
 };

@@ -80,3 +80,17 @@ describe('MemoryDedupeStore', () => {
     expect(() => new MemoryDedupeStore(options)).toThrow(TypeError);
   });
 });
+
+test('stays within `max` entries through a million distinct ids', async () => {
+  const store = new MemoryDedupeStore({ max: 10_000 });
+  const started = Date.now();
+  for (let i = 0; i < 1_000_000; i++) {
+    const id = String(i);
+    const claim = await store.claim(id, lease);
+    if (claim.state === 'new') await store.complete(id, claim.token);
+    if (store.size > 10_000) throw new Error(`size ${store.size} over max at ${i}`);
+  }
+  expect(store.size).toBe(10_000);
+  // O(1) per operation: two million operations take seconds, not minutes.
+  expect(Date.now() - started).toBeLessThan(15_000);
+});

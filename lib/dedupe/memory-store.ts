@@ -19,18 +19,26 @@ export interface MemoryDedupeStoreOptions {
 interface Entry {
   token: string | undefined; // undefined once done
   expiresAt: number;
+  /** Where the newest write of this id sits in the ring; older slots of it are stale. */
+  slot: number;
 }
 
 /**
  * The default store: one process's memory, bounded in entries and in time. O(1) per operation
- * and no timer per entry: expired entries are dropped as they are met, oldest first.
- * Use {@link RedisDedupeStore} when several instances of the app receive webhooks.
+ * and no timer per entry: ids are kept in write order in a ring, so the oldest is found without
+ * scanning, and expired entries are dropped from the old end as they are met.
+ * Use `RedisDedupeStore` when several instances of the app receive webhooks.
  *
  * @example
  * const violet = violetWebhooks({ secret, dedupe: new MemoryDedupeStore({ max: 50_000 }) });
  */
 export class MemoryDedupeStore implements DedupeStore {
   private readonly entries = new Map<string, Entry>();
+  /** Ids in write order; an id written again (claim, then complete) leaves a stale slot behind. */
+  private readonly ring: (string | undefined)[];
+  private head = 0;
+  private tail = 0;
+  private used = 0;
   private readonly max: number;
   private readonly ttlMs: number;
   private readonly leaseMs: number | undefined;
@@ -46,6 +54,8 @@ export class MemoryDedupeStore implements DedupeStore {
     this.max = max;
     this.ttlMs = checkDuration('MemoryDedupeStore ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
     this.leaseMs = checkDuration('MemoryDedupeStore leaseMs', options.leaseMs);
+    // Room for two writes per id (claim and complete) before live ids must be evicted.
+    this.ring = new Array<string | undefined>(2 * max);
   }
 
   /** Number of ids held now (claims and processed ids), for monitoring. */
@@ -61,14 +71,12 @@ export class MemoryDedupeStore implements DedupeStore {
       return Promise.resolve(entry.token === undefined ? DONE : IN_FLIGHT);
     }
     const token = `${++this.counter}`;
-    this.write(eventId, { token, expiresAt: now + (this.leaseMs ?? options.leaseMs) });
+    this.write(eventId, token, now + (this.leaseMs ?? options.leaseMs));
     return Promise.resolve({ state: 'new', token });
   }
 
   complete(eventId: string, token: string): Promise<void> {
-    if (this.holds(eventId, token)) {
-      this.write(eventId, { token: undefined, expiresAt: Date.now() + this.ttlMs });
-    }
+    if (this.holds(eventId, token)) this.write(eventId, undefined, Date.now() + this.ttlMs);
     return RESOLVED;
   }
 
@@ -78,27 +86,44 @@ export class MemoryDedupeStore implements DedupeStore {
   }
 
   private holds(eventId: string, token: string): boolean {
-    const entry = this.entries.get(eventId);
     // An expired lease still present was taken by nobody else: its holder may still finish it.
-    return entry !== undefined && entry.token === token;
+    return this.entries.get(eventId)?.token === token;
   }
 
-  /** Re-inserts so that Map order stays oldest-write first, then trims to `max`. */
-  private write(eventId: string, entry: Entry): void {
-    this.entries.delete(eventId);
-    this.entries.set(eventId, entry);
-    if (this.entries.size > this.max) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
+  private write(eventId: string, token: string | undefined, expiresAt: number): void {
+    if (this.used === this.ring.length) this.dropOldest();
+    const slot = this.head;
+    this.ring[slot] = eventId;
+    this.head = (slot + 1) % this.ring.length;
+    this.used += 1;
+    const entry = this.entries.get(eventId);
+    if (entry === undefined) this.entries.set(eventId, { token, expiresAt, slot });
+    else {
+      entry.token = token;
+      entry.expiresAt = expiresAt;
+      entry.slot = slot;
     }
+    while (this.entries.size > this.max) this.dropOldest();
   }
 
-  /** Drops expired entries from the old end; stops at the first live one (amortised O(1)). */
+  /** Frees the oldest slot, and forgets its id unless the id was written again since. */
+  private dropOldest(): void {
+    const slot = this.tail;
+    const eventId = this.ring[slot];
+    this.ring[slot] = undefined;
+    this.tail = (slot + 1) % this.ring.length;
+    this.used -= 1;
+    if (eventId !== undefined && this.entries.get(eventId)?.slot === slot)
+      this.entries.delete(eventId);
+  }
+
+  /** Drops stale slots and expired ids from the old end; stops at the first live one. */
   private sweep(now: number): void {
-    for (let i = 0; i < 8; i++) {
-      const first = this.entries.entries().next();
-      if (first.done === true || first.value[1].expiresAt > now) return;
-      this.entries.delete(first.value[0]);
+    for (let i = 0; i < 8 && this.used > 0; i++) {
+      const eventId = this.ring[this.tail];
+      const entry = eventId === undefined ? undefined : this.entries.get(eventId);
+      if (entry !== undefined && entry.slot === this.tail && entry.expiresAt > now) return;
+      this.dropOldest();
     }
   }
 }
