@@ -26,7 +26,13 @@ app.get('/stats', (_req, res) => {
   let twice = 0;
   for (const count of processed.values()) if (count > 1) twice += 1;
   const memory = process.memoryUsage();
-  res.json({ processed: processed.size, processedMoreThanOnce: twice, rss: memory.rss, heapUsed: memory.heapUsed, ids: listIds() });
+  res.json({
+    processed: processed.size,
+    processedMoreThanOnce: twice,
+    rss: memory.rss,
+    heapUsed: memory.heapUsed,
+    ids: listIds(),
+  });
 });
 app.get('/gc', (_req, res) => {
   globalThis.gc?.();

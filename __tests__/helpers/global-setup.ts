@@ -17,10 +17,14 @@ export default async function globalSetup(): Promise<void> {
   delete process.env.VIOLET_TEST_REDIS_URL;
   if (spawnSync('redis-server', ['--version']).status !== 0) return;
   const ownPort = await freePort();
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(ownPort), '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-    detached: false,
-  });
+  const child = spawn(
+    'redis-server',
+    ['--bind', '127.0.0.1', '--port', String(ownPort), '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+      detached: false,
+    },
+  );
   for (let i = 0; i < 100; i++) {
     if (await redisAnswers('127.0.0.1', ownPort)) {
       process.env.VIOLET_TEST_REDIS_URL = `redis://127.0.0.1:${ownPort}`;
