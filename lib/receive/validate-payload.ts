@@ -1,8 +1,9 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type AjvClass from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { VioletWebhookError, type SchemaIssue } from '../errors';
-import { EVENT_TYPES_BY_FAMILY, type EventFamily, type VioletEventType } from '../event-types';
+import { familyOf, type EventFamily, type VioletEventType } from '../event-types';
+import * as generated from '../generated/validators';
 import type { JsonSchema } from '../options';
-import { FAMILY_SCHEMAS } from '../schemas';
 
 /** A compiled check of a payload: undefined when it holds, else what is wrong. */
 export type PayloadValidator = (
@@ -10,22 +11,16 @@ export type PayloadValidator = (
   payload: unknown,
 ) => SchemaIssue[] | undefined;
 
-const MAX_ISSUES = 5;
-
-function newAjv(forUsers: boolean): Ajv {
-  return new Ajv({
-    // allErrors stays off: the first error is enough to fix a body, and a hostile body with
-    // many wrong items cannot make the answer large.
-    allErrors: false,
-    allowUnionTypes: true,
-    coerceTypes: false,
-    useDefaults: false,
-    // Unknown keywords are refused (they are mostly typos); a user's schema may otherwise be
-    // written loosely.
-    strict: !forUsers,
-    strictSchema: true,
-  });
+/** A validator as ajv compiles it: true when valid, else `errors` says why. */
+interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null | undefined;
 }
+
+/** The built-in validators, compiled at build time from lib/schemas/ (npm run generate). */
+const BUILT_IN = generated as unknown as Readonly<Record<EventFamily, CompiledValidator>>;
+
+const MAX_ISSUES = 5;
 
 function toIssues(errors: readonly ErrorObject[] | null | undefined): SchemaIssue[] {
   return (errors ?? []).slice(0, MAX_ISSUES).map((error) => ({
@@ -35,27 +30,25 @@ function toIssues(errors: readonly ErrorObject[] | null | undefined): SchemaIssu
   }));
 }
 
-let builtIn: Map<VioletEventType, ValidateFunction> | undefined;
-
-/** The built-in validators, compiled once per process and shared by every middleware. */
-function builtInValidators(): Map<VioletEventType, ValidateFunction> {
-  if (builtIn === undefined) {
-    const ajv = newAjv(false);
-    builtIn = new Map();
-    for (const [family, types] of Object.entries(EVENT_TYPES_BY_FAMILY)) {
-      const validate = ajv.compile(FAMILY_SCHEMAS[family as EventFamily]);
-      for (const type of types) builtIn.set(type, validate);
-    }
-  }
-  return builtIn;
-}
-
+/** Compiles the user's schemas; ajv is loaded only when there are some. */
 function compileCustom(
   schemas: ReadonlyMap<VioletEventType, JsonSchema>,
-): Map<VioletEventType, ValidateFunction> {
-  const compiled = new Map(builtInValidators());
+): Map<VioletEventType, CompiledValidator> {
+  const compiled = new Map<VioletEventType, CompiledValidator>();
   if (schemas.size === 0) return compiled;
-  const ajv = newAjv(true);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
+  const ajv = new Ajv({
+    // As the built-in validators (scripts/generate.mjs): the first error is enough to fix a
+    // body, and a hostile body with many wrong items cannot make the answer large.
+    allErrors: false,
+    allowUnionTypes: true,
+    coerceTypes: false,
+    useDefaults: false,
+    // Unknown keywords are refused (they are mostly typos); otherwise a user's schema may be loose.
+    strict: false,
+    strictSchema: true,
+  });
   for (const [type, schema] of schemas) {
     try {
       compiled.set(type, ajv.compile(schema));
@@ -69,14 +62,14 @@ function compileCustom(
   return compiled;
 }
 
-/** Compiles every validator once, at factory time. Throws a TypeError for an invalid custom schema. */
+/** Prepares every validator once, at factory time. Throws a TypeError for an invalid custom schema. */
 export function createValidator(
   schemas: ReadonlyMap<VioletEventType, JsonSchema>,
 ): PayloadValidator {
-  const validators = compileCustom(schemas);
+  const custom = compileCustom(schemas);
   return (type, payload) => {
-    const validate = validators.get(type);
-    if (validate === undefined || validate(payload)) return undefined;
+    const validate = custom.get(type) ?? BUILT_IN[familyOf(type)];
+    if (validate(payload)) return undefined;
     return toIssues(validate.errors);
   };
 }
@@ -89,7 +82,7 @@ export function assertValid(
 ): void {
   if (issues === undefined) return;
   const first = issues[0];
-  const where = first === undefined ? 'the body' : first.path === '' ? 'the body' : first.path;
+  const where = first === undefined || first.path === '' ? 'the body' : first.path;
   throw new VioletWebhookError(
     'SCHEMA_MISMATCH',
     `the ${eventType} body does not match its schema: ${where} ${first?.message ?? 'is invalid'}`,
