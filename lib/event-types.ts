@@ -117,7 +117,12 @@ export function familyOf(type: VioletEventType): EventFamily {
   return FAMILY_OF.get(type) as EventFamily;
 }
 
-/** Whether a string names a known event type (canonical spelling). */
+/**
+ * Whether a value names a known event type, in its canonical spelling.
+ *
+ * @example
+ * if (isVioletEventType(topic)) subscribe(topic);
+ */
 export function isVioletEventType(value: unknown): value is VioletEventType {
   return typeof value === 'string' && FAMILY_OF.has(value);
 }

@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { EVENT_TYPES_BY_FAMILY } from '../event-types';
+import { sign } from '../signature/sign';
+import { send } from './send-command';
+import { HELP, UsageError } from './usage';
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+function secretFrom(value: string | undefined, command: 'send' | 'sign'): string {
+  const secret = value ?? process.env.VIOLET_APP_SECRET;
+  if (secret === undefined || secret === '') {
+    throw new UsageError(
+      'a secret is needed: --secret SECRET, or VIOLET_APP_SECRET in the environment',
+      command,
+    );
+  }
+  return secret;
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+interface Parsed {
+  help: boolean;
+  options: Partial<Record<string, string>>;
+  positionals: string[];
+}
+
+/** Parses a command's arguments: `names` are its options, each taking a value. */
+function parse(command: keyof typeof HELP, args: string[], names: readonly string[]): Parsed {
+  const options = Object.fromEntries(names.map((name) => [name, { type: 'string' as const }]));
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+    });
+    const { help, ...rest } = values;
+    return { help: help === true, options: rest as Partial<Record<string, string>>, positionals };
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), command);
+  }
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    out(HELP.main);
+    return command === undefined ? 2 : 0;
+  }
+  try {
+    if (command === 'types') {
+      const { help, positionals } = parse('types', rest, []);
+      if (help) return (out(HELP.types), 0);
+      if (positionals.length > 0)
+        throw new UsageError(`unexpected argument: ${positionals[0]}`, 'types');
+      for (const [family, types] of Object.entries(EVENT_TYPES_BY_FAMILY)) {
+        for (const type of types) out(`${type.padEnd(48)}${family}`);
+      }
+      return 0;
+    }
+    if (command === 'sign') {
+      const { help, options } = parse('sign', rest, ['secret']);
+      if (help) return (out(HELP.sign), 0);
+      const secret = secretFrom(options.secret, 'sign');
+      out(sign(await readStdin(), secret));
+      return 0;
+    }
+    if (command === 'send') {
+      const { help, options, positionals } = parse('send', rest, [
+        'type',
+        'secret',
+        'bag-id',
+        'sku-id',
+        'event-id',
+        'payload',
+      ]);
+      if (help) return (out(HELP.send), 0);
+      const [url, ...extra] = positionals;
+      if (url === undefined) throw new UsageError('the URL to post to is missing', 'send');
+      if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`, 'send');
+      if (options.type === undefined)
+        throw new UsageError('--type is required, e.g. --type ORDER_SHIPPED', 'send');
+      return await send(
+        {
+          url,
+          type: options.type,
+          secret: secretFrom(options.secret, 'send'),
+          bagId: options['bag-id'],
+          skuId: options['sku-id'],
+          eventId: options['event-id'],
+          payloadFile: options.payload,
+        },
+        out,
+      );
+    }
+    throw new UsageError(`unknown command: ${command}`, 'main');
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`violet-webhooks: ${error.message}\n\n${HELP[error.command]}\n`);
+      return 2;
+    }
+    process.stderr.write(
+      `violet-webhooks: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  // `violet-webhooks types | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
