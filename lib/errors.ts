@@ -17,10 +17,20 @@ export const ERROR_STATUS = {
   LISTENER_TIMEOUT: 503,
 } as const;
 
-/** A machine-readable reason for a rejected delivery or a failed listener. */
+/**
+ * A machine-readable reason for a rejected delivery or a failed listener.
+ *
+ * @example
+ * const retried: VioletWebhookErrorCode[] = ['LISTENER_FAILED', 'LISTENER_TIMEOUT'];
+ */
 export type VioletWebhookErrorCode = keyof typeof ERROR_STATUS;
 
-/** One problem found by JSON Schema validation; `path` is a JSON Pointer into the body. */
+/**
+ * One problem found by JSON Schema validation; `path` is a JSON Pointer into the body.
+ *
+ * @example
+ * violet.on('error', (err) => err.errors?.forEach((issue) => log(issue.path, issue.message)));
+ */
 export interface SchemaIssue {
   /** JSON Pointer to the failing value, `''` for the body itself. */
   readonly path: string;

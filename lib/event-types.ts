@@ -75,13 +75,28 @@ export const EVENT_TYPES_BY_FAMILY = {
 
 type ByFamily = typeof EVENT_TYPES_BY_FAMILY;
 
-/** An entity family; also the name of the event field that holds the payload. */
+/**
+ * An entity family; also the name of the event field that holds the payload.
+ *
+ * @example
+ * const field: EventFamily = 'payoutAccount'; // event.payoutAccount
+ */
 export type EventFamily = keyof ByFamily;
 
-/** The event types of one family. */
+/**
+ * The event types of one family.
+ *
+ * @example
+ * type TransferType = EventTypeOf<'transfer'>; // 'TRANSFER_SENT' | ...
+ */
 export type EventTypeOf<F extends EventFamily> = ByFamily[F][number];
 
-/** Every event type this package knows, in its canonical spelling. */
+/**
+ * Every event type this package knows, in its canonical spelling.
+ *
+ * @example
+ * const subscribed: VioletEventType[] = ['ORDER_SHIPPED', 'ORDER_REFUNDED'];
+ */
 export type VioletEventType = EventTypeOf<EventFamily>;
 
 /**

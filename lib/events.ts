@@ -12,7 +12,12 @@ import type {
   Transfer,
 } from './generated/payloads';
 
-/** Fields every event has, whatever its type. */
+/**
+ * Fields every event has, whatever its type.
+ *
+ * @example
+ * const label = (e: VioletEventBase<string, string>) => `${e.type} ${e.id}`;
+ */
 export interface VioletEventBase<T extends string, F extends string> {
   /** The event type in its canonical spelling (`ORDER_CANCELED` arrives as `ORDER_CANCELLED`). */
   readonly type: T;
@@ -40,7 +45,14 @@ export interface VioletEventBase<T extends string, F extends string> {
   readonly secretIndex: number;
 }
 
-/** An order event: the whole order, with the bag and line item that changed resolved. */
+/**
+ * An order event: the whole order, with the bag and line item that changed resolved.
+ *
+ * @example
+ * violet.on('ORDER_REFUNDED', (event: OrderEvent) => {
+ *   if (event.sku) refundLine(event.orderId, event.sku.id, event.sku.quantity);
+ * });
+ */
 export interface OrderEvent<
   T extends EventTypeOf<'order'> = EventTypeOf<'order'>,
 > extends VioletEventBase<T, 'order'> {
@@ -58,7 +70,12 @@ export interface OrderEvent<
   readonly sku?: OrderSku | undefined;
 }
 
-/** A merchant event (connected, disconnected, enabled, ...). */
+/**
+ * A merchant event (connected, disconnected, enabled, ...).
+ *
+ * @example
+ * violet.on('MERCHANT_CONNECTED', (event: MerchantEvent) => saveMerchant(event.merchant));
+ */
 export interface MerchantEvent<
   T extends EventTypeOf<'merchant'> = EventTypeOf<'merchant'>,
 > extends VioletEventBase<T, 'merchant'> {
@@ -66,7 +83,12 @@ export interface MerchantEvent<
   readonly merchant: Merchant;
 }
 
-/** An offer event (added, updated, removed, ...). */
+/**
+ * An offer event (added, updated, removed, ...).
+ *
+ * @example
+ * violet.on('OFFER_UPDATED', (event: OfferEvent) => reindex(event.offer.id));
+ */
 export interface OfferEvent<
   T extends EventTypeOf<'offer'> = EventTypeOf<'offer'>,
 > extends VioletEventBase<T, 'offer'> {
@@ -74,7 +96,12 @@ export interface OfferEvent<
   readonly offer: Offer;
 }
 
-/** A collection event. */
+/**
+ * A collection event.
+ *
+ * @example
+ * violet.on('COLLECTION_UPDATED', (event: CollectionEvent) => refresh(event.collection.id));
+ */
 export interface CollectionEvent<
   T extends EventTypeOf<'collection'> = EventTypeOf<'collection'>,
 > extends VioletEventBase<T, 'collection'> {
@@ -82,7 +109,12 @@ export interface CollectionEvent<
   readonly collection: Collection;
 }
 
-/** A product or collection sync event. */
+/**
+ * A product or collection sync event.
+ *
+ * @example
+ * violet.on('PRODUCT_SYNC_COMPLETED', (event: SyncEvent) => log(event.sync.total_products));
+ */
 export interface SyncEvent<
   T extends EventTypeOf<'sync'> = EventTypeOf<'sync'>,
 > extends VioletEventBase<T, 'sync'> {
@@ -90,7 +122,14 @@ export interface SyncEvent<
   readonly sync: SyncStatus;
 }
 
-/** A merchant payout account event. */
+/**
+ * A merchant payout account event.
+ *
+ * @example
+ * violet.on('MERCHANT_PAYOUT_ACCOUNT_ACTIVATED', (event: PayoutAccountEvent) =>
+ *   enablePayouts(event.payoutAccount.merchant_id, event.externalId),
+ * );
+ */
 export interface PayoutAccountEvent<
   T extends EventTypeOf<'payoutAccount'> = EventTypeOf<'payoutAccount'>,
 > extends VioletEventBase<T, 'payoutAccount'> {
@@ -98,7 +137,14 @@ export interface PayoutAccountEvent<
   readonly payoutAccount: PayoutAccount;
 }
 
-/** A payment transaction event. */
+/**
+ * A payment transaction event.
+ *
+ * @example
+ * violet.on('PAYMENT_TRANSACTION_CAPTURED', (event: PaymentTransactionEvent) =>
+ *   markPaid(event.transaction.order_id, event.transaction.amount),
+ * );
+ */
 export interface PaymentTransactionEvent<
   T extends EventTypeOf<'transaction'> = EventTypeOf<'transaction'>,
 > extends VioletEventBase<T, 'transaction'> {
@@ -106,7 +152,12 @@ export interface PaymentTransactionEvent<
   readonly transaction: PaymentTransaction;
 }
 
-/** A transfer event. */
+/**
+ * A transfer event.
+ *
+ * @example
+ * violet.on('TRANSFER_FAILED', (event: TransferEvent) => alert(event.transfer.errors));
+ */
 export interface TransferEvent<
   T extends EventTypeOf<'transfer'> = EventTypeOf<'transfer'>,
 > extends VioletEventBase<T, 'transfer'> {
@@ -114,7 +165,14 @@ export interface TransferEvent<
   readonly transfer: Transfer;
 }
 
-/** An event of a type this package does not know yet; it reaches `'*'` listeners only. */
+/**
+ * An event of a type this package does not know yet; it reaches `'*'` listeners only.
+ *
+ * @example
+ * violet.on('*', (event) => {
+ *   if (event.family === 'unknown') log('new Violet event type', event.type);
+ * });
+ */
 export interface UnknownVioletEvent extends VioletEventBase<string, 'unknown'> {
   readonly payload: unknown;
 }
@@ -131,10 +189,25 @@ interface FamilyEvents<T> {
   transfer: T extends EventTypeOf<'transfer'> ? TransferEvent<T> : never;
 }
 
-/** The event a listener of type `T` receives. */
+/**
+ * The event a listener of type `T` receives.
+ *
+ * @example
+ * type Shipped = VioletEventOf<'ORDER_SHIPPED'>; // OrderEvent<'ORDER_SHIPPED'>
+ */
 export type VioletEventOf<T extends VioletEventType> = FamilyEvents<T>[EventFamily];
 
-/** Every event, discriminated on `type` (and on `family`). */
+/**
+ * Every event, discriminated on `type` (and on `family`).
+ *
+ * @example
+ * function handle(event: VioletEvent) {
+ *   switch (event.family) {
+ *     case 'order': return event.order.id;
+ *     case 'transfer': return event.transfer.amount;
+ *   }
+ * }
+ */
 export type VioletEvent =
   | OrderEvent
   | MerchantEvent
@@ -146,5 +219,10 @@ export type VioletEvent =
   | TransferEvent
   | UnknownVioletEvent;
 
-/** Every event of a known type. */
+/**
+ * Every event of a known type.
+ *
+ * @example
+ * const known = (e: VioletEvent): e is KnownVioletEvent => e.family !== 'unknown';
+ */
 export type KnownVioletEvent = Exclude<VioletEvent, UnknownVioletEvent>;

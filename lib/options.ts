@@ -3,7 +3,12 @@ import { MemoryDedupeStore } from './dedupe/memory-store';
 import { isVioletEventType, type VioletEventType } from './event-types';
 import { parseLimit } from './parse-limit';
 
-/** A JSON Schema object, as ajv takes it. */
+/**
+ * A JSON Schema object, as ajv takes it.
+ *
+ * @example
+ * violetWebhooks({ secret, schemas: { MERCHANT_CONNECTED: { type: 'object', required: ['id', 'name'] } } });
+ */
 export type JsonSchema = Readonly<Record<string, unknown>> | boolean;
 
 /**

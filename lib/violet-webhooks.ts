@@ -12,7 +12,12 @@ import { resolveOptions, type VioletWebhooksOptions } from './options';
 import type { BodySource, HeaderMap } from './receive/delivery';
 import { Pipeline, type ReceiveResult } from './receive/receive';
 
-/** The listener type of every name the middleware emits. */
+/**
+ * The listener type of every name the middleware emits.
+ *
+ * @example
+ * const onShipped: VioletListeners['ORDER_SHIPPED'] = (event) => ship(event.bag);
+ */
 export type VioletListeners = {
   [K in VioletEventType]: (event: VioletEventOf<K>) => unknown;
 } & {
@@ -22,10 +27,20 @@ export type VioletListeners = {
   error: (error: VioletWebhookError) => unknown;
 };
 
-/** A name the middleware emits: an event type, `'*'` or `'error'`. */
+/**
+ * A name the middleware emits: an event type, `'*'` or `'error'`.
+ *
+ * @example
+ * const names: VioletListenerName[] = ['ORDER_SHIPPED', '*', 'error'];
+ */
 export type VioletListenerName = keyof VioletListeners;
 
-/** A delivery given to {@link VioletWebhooks.receive}, from any framework. */
+/**
+ * A delivery given to {@link VioletWebhooks.receive}, from any framework.
+ *
+ * @example
+ * await violet.receive({ method: req.method, headers: req.headers, body: req });
+ */
 export interface ReceiveInput {
   /** Request headers: a plain object (any case) or a Fetch `Headers`. */
   headers: HeaderMap | FetchHeaders;
@@ -38,6 +53,10 @@ export interface ReceiveInput {
 /**
  * What {@link violetWebhooks} returns: the Express middleware itself, with EventEmitter's methods
  * typed per event, and `receive()` for other frameworks.
+ *
+ * @example
+ * const violet: VioletWebhooks = violetWebhooks({ secret });
+ * app.post('/webhooks/violet', violet);
  */
 export interface VioletWebhooks {
   (req: MiddlewareRequest, res: MiddlewareResponse, next: MiddlewareNext): void;

@@ -1,4 +1,10 @@
-/** What a store answers when asked to claim an event id. */
+/**
+ * What a store answers when asked to claim an event id.
+ *
+ * @example
+ * const claim = await store.claim(eventId, { leaseMs: 60_000 });
+ * if (claim.state === 'new') await store.complete(eventId, claim.token);
+ */
 export type ClaimResult =
   /** Nobody had it: the caller holds the claim and must complete or release it with `token`. */
   | { readonly state: 'new'; readonly token: string }
@@ -7,7 +13,12 @@ export type ClaimResult =
   /** The event was processed already. */
   | { readonly state: 'done' };
 
-/** What the pipeline passes with each claim. */
+/**
+ * What the pipeline passes with each claim.
+ *
+ * @example
+ * await store.claim(eventId, { leaseMs: 60_000 });
+ */
 export interface ClaimOptions {
   /** How long the claim lives if its holder never completes or releases it. */
   readonly leaseMs: number;

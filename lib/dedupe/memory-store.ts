@@ -6,7 +6,12 @@ import {
   type DedupeStore,
 } from './dedupe-store';
 
-/** Options of {@link MemoryDedupeStore}. */
+/**
+ * Options of {@link MemoryDedupeStore}.
+ *
+ * @example
+ * new MemoryDedupeStore({ max: 50_000, ttlMs: 26 * 60 * 60 * 1000 });
+ */
 export interface MemoryDedupeStoreOptions {
   /** Most event ids kept; the oldest are forgotten first. Default 100,000. */
   max?: number | undefined;

@@ -13,6 +13,9 @@ const debug = createDebug('violet-webhooks:redis');
 /**
  * What the store needs of a Redis client; an ioredis `Redis` or `Cluster` fits. Declared here so
  * that ioredis stays an optional peer dependency.
+ *
+ * @example
+ * const store = new RedisDedupeStore(new Redis(process.env.REDIS_URL!));
  */
 export interface RedisClientLike {
   set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<'OK' | null>;
@@ -22,7 +25,12 @@ export interface RedisClientLike {
   readonly status?: string;
 }
 
-/** Options of {@link RedisDedupeStore}. */
+/**
+ * Options of {@link RedisDedupeStore}.
+ *
+ * @example
+ * new RedisDedupeStore(redis, { prefix: 'shop:violet:', commandTimeoutMs: 1000 });
+ */
 export interface RedisDedupeStoreOptions {
   /** Key prefix. Default `'violet-webhooks:event:'`. */
   prefix?: string | undefined;

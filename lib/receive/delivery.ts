@@ -1,9 +1,19 @@
 import type { Readable } from 'node:stream';
 
-/** Request headers, as Node gives them: names lower-cased. */
+/**
+ * Request headers, as Node gives them: names lower-cased.
+ *
+ * @example
+ * const headers: HeaderMap = req.headers;
+ */
 export type HeaderMap = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** The bytes of a delivery: already in memory, or a stream still to read. */
+/**
+ * The bytes of a delivery: already in memory, or a stream still to read.
+ *
+ * @example
+ * violet.receive({ headers, body: req }); // or a Buffer, a string, any async iterable
+ */
 export type BodySource =
   Buffer | Uint8Array | string | Readable | AsyncIterable<Uint8Array | string>;
 

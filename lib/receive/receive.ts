@@ -21,7 +21,12 @@ import { verifyDeliverySignature } from './verify-signature';
 
 const debug = createDebug('violet-webhooks:receive');
 
-/** The JSON body of an answer. */
+/**
+ * The JSON body of an answer.
+ *
+ * @example
+ * const answer: ReceiveResponseBody = { received: true, duplicate: true };
+ */
 export type ReceiveResponseBody =
   | { readonly received: true; readonly duplicate?: true }
   | {
@@ -32,7 +37,13 @@ export type ReceiveResponseBody =
       };
     };
 
-/** What the pipeline answers to one delivery. */
+/**
+ * What the pipeline answers to one delivery.
+ *
+ * @example
+ * const { status, body, headers } = await violet.receive({ headers: req.headers, body: req });
+ * res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+ */
 export interface ReceiveResult {
   /** The HTTP status to answer with. */
   readonly status: number;

@@ -1,8 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Bytes of an HMAC-SHA256 digest. */
-export const DIGEST_LENGTH = 32;
-
 /** Standard base64, padded, of exactly 32 bytes: 43 characters and one `=`. */
 const SIGNATURE_SHAPE = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 

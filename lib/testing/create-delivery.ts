@@ -2,7 +2,12 @@ import { canonicalEventType, familyOf } from '../event-types';
 import { sign } from '../signature/sign';
 import { samplePayload } from './sample-payloads';
 
-/** Options of {@link createDelivery}. */
+/**
+ * Options of {@link createDelivery}.
+ *
+ * @example
+ * createDelivery({ type: 'ORDER_REFUNDED', secret, bagId: 11111, skuId: 33332, eventId: '42' });
+ */
 export interface CreateDeliveryOptions {
   /** The event type (`x-violet-topic`); any string, so unknown types can be tested too. */
   type: string;
@@ -20,7 +25,13 @@ export interface CreateDeliveryOptions {
   headers?: Record<string, string> | undefined;
 }
 
-/** A signed delivery, ready for supertest's `.set(headers).send(body)` or fetch. */
+/**
+ * A signed delivery, ready for supertest's `.set(headers).send(body)` or fetch.
+ *
+ * @example
+ * const { headers, body } = createDelivery({ type: 'MERCHANT_CONNECTED', secret });
+ * await fetch(url, { method: 'POST', headers, body });
+ */
 export interface TestDelivery {
   headers: Record<string, string>;
   body: string;

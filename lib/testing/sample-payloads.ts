@@ -16,7 +16,12 @@ import type {
   Transfer,
 } from '../generated/payloads';
 
-/** The payload type each family carries. */
+/**
+ * The payload type each family carries.
+ *
+ * @example
+ * type Body = FamilyPayloads['order']; // Order
+ */
 export interface FamilyPayloads {
   order: Order;
   merchant: Merchant;
@@ -28,7 +33,12 @@ export interface FamilyPayloads {
   transfer: Transfer;
 }
 
-/** The payload type of one event type. */
+/**
+ * The payload type of one event type.
+ *
+ * @example
+ * const transfer: PayloadOf<'TRANSFER_SENT'> = samplePayload('TRANSFER_SENT'); // Transfer
+ */
 export type PayloadOf<T extends VioletEventType> = {
   [F in EventFamily]: T extends EventTypeOf<F> ? FamilyPayloads[F] : never;
 }[EventFamily];
