@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { transformSync } from '@swc/core';
+import * as lib from '../../lib';
+import * as testing from '../../lib/testing';
 
 // The README's "Testing your listeners" example, run as written: its `app.ts` and `app.test.ts`
 // blocks are compiled and evaluated here, so the tests they declare run as tests of this file.
@@ -11,8 +13,8 @@ for (const match of readme.matchAll(/```ts\n\/\/ (\S+)\n([\s\S]*?)```/g)) {
 }
 
 const packages: Record<string, unknown> = {
-  'express-violet-webhooks': require('../../lib'),
-  'express-violet-webhooks/testing': require('../../lib/testing'),
+  'express-violet-webhooks': lib,
+  'express-violet-webhooks/testing': testing,
 };
 
 function load(name: string): Record<string, unknown> {
@@ -27,6 +29,7 @@ function load(name: string): Record<string, unknown> {
   const requireShim = (id: string): unknown => {
     if (id in packages) return packages[id];
     if (id.startsWith('./')) return load(`${id.slice(2)}.ts`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the example's own imports
     return require(id);
   };
   new Function('require', 'module', 'exports', 'jest', code)(
