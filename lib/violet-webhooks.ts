@@ -130,6 +130,7 @@ export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
       configurable: true,
       writable: true,
       value: (...args: unknown[]) => {
+        pipeline.listenersChanged();
         const result = method?.apply(emitter, args);
         return result === emitter ? handler : result;
       },

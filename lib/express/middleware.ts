@@ -43,14 +43,24 @@ function bodySource(req: MiddlewareRequest): BodySource {
   return req;
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** The two answers that make up nearly all traffic, serialised once. */
+const SERIALISED = new Map<ReceiveResult['body'], string>();
+
 function writeResult(res: MiddlewareResponse, result: ReceiveResult): void {
   if (res.headersSent || res.writableEnded) return;
-  res.statusCode = result.status;
-  if (result.headers !== undefined) {
-    for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
+  let text = SERIALISED.get(result.body);
+  if (text === undefined) {
+    text = JSON.stringify(result.body);
+    if (result.error === undefined) SERIALISED.set(result.body, text);
   }
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(result.body));
+  res.writeHead(
+    result.status,
+    result.headers === undefined
+      ? { 'Content-Type': JSON_TYPE }
+      : { ...result.headers, 'Content-Type': JSON_TYPE },
+  );
+  res.end(text);
 }
 
 /** The thin Express adapter: req and res in, an answer or `next(err)` out. */
@@ -61,27 +71,21 @@ export function createMiddleware(pipeline: Pipeline, respond: boolean) {
     next: MiddlewareNext,
   ): void {
     const delivery = { method: req.method, headers: req.headers, body: bodySource(req) };
-    pipeline
-      .run(delivery, {
-        onEvent: (event) => {
-          req.violet = event;
-        },
-      })
-      .then(
-        (result) => {
-          if (respond) return writeResult(res, result);
-          if (res.locals !== undefined) res.locals.violetResult = result;
-          if (result.error !== undefined) return next(result.error);
-          if (result.event !== undefined) req.violet = result.event;
-          next();
-        },
-        (error: unknown) => {
-          if (error instanceof BodyStreamError) {
-            debug('request body stream failed; the sender is gone, nothing to answer');
-            return;
-          }
-          next(error);
-        },
-      );
+    pipeline.run(delivery).then(
+      (result) => {
+        if (result.event !== undefined) req.violet = result.event;
+        if (respond) return writeResult(res, result);
+        if (res.locals !== undefined) res.locals.violetResult = result;
+        if (result.error !== undefined) return next(result.error);
+        next();
+      },
+      (error: unknown) => {
+        if (error instanceof BodyStreamError) {
+          debug('request body stream failed; the sender is gone, nothing to answer');
+          return;
+        }
+        next(error);
+      },
+    );
   };
 }

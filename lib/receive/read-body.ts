@@ -56,8 +56,7 @@ function readReadable(stream: Readable, limit: number, hmac: StreamingHmac): Pro
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
-      stream.off('aborted', onAborted);
-      stream.off('close', onAborted);
+      stream.off('close', onClose);
     };
     const onData = (chunk: Buffer | string): void => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -80,12 +79,12 @@ function readReadable(stream: Readable, limit: number, hmac: StreamingHmac): Pro
       cleanup();
       reject(new BodyStreamError('the request body could not be read', { cause: error }));
     };
-    const onAborted = (): void => onError(new Error('request aborted'));
+    // A request whose sender goes away closes before it ends.
+    const onClose = (): void => onError(new Error('request aborted'));
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
-    stream.on('aborted', onAborted);
-    stream.on('close', onAborted);
+    stream.on('close', onClose);
   });
 }
 

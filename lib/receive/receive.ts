@@ -12,7 +12,7 @@ import { buildEvent } from './build-event';
 import { checkRequest } from './check-request';
 import { claimEvent, settleClaim, type Claim } from './claim-event';
 import type { Delivery } from './delivery';
-import { dispatch } from './dispatch';
+import { Dispatcher } from './dispatch';
 import { parseBody } from './parse-body';
 import { readBody } from './read-body';
 import { readHeaders } from './read-headers';
@@ -61,12 +61,6 @@ const RECEIVED = Object.freeze({ received: true as const });
 const DUPLICATE = Object.freeze({ received: true as const, duplicate: true as const });
 const TIMED_OUT = Symbol('timed out');
 
-/** Hooks of the adapter that runs the pipeline. */
-export interface RunHooks {
-  /** Called with the event before any listener runs (the Express adapter sets `req.violet`). */
-  onEvent?: ((event: VioletEvent) => void) | undefined;
-}
-
 /**
  * The whole pipeline, independent of any framework: bytes, signature, headers, JSON, schema,
  * claim, event, listeners, answer. One instance per middleware; nothing here is per request
@@ -74,17 +68,24 @@ export interface RunHooks {
  */
 export class Pipeline {
   private readonly validate: PayloadValidator | undefined;
+  private readonly dispatcher: Dispatcher;
 
   constructor(
     private readonly options: ResolvedOptions,
     private readonly emitter: EventEmitter,
   ) {
     this.validate = options.validation === 'strict' ? createValidator(options.schemas) : undefined;
+    this.dispatcher = new Dispatcher(emitter);
+  }
+
+  /** To be called whenever listeners are added or removed. */
+  listenersChanged(): void {
+    this.dispatcher.invalidate();
   }
 
   /** Runs one delivery to its answer. Rejects only when the body stream itself fails. */
-  async run(delivery: Delivery, hooks: RunHooks = {}): Promise<ReceiveResult> {
-    const started = performance.now();
+  async run(delivery: Delivery): Promise<ReceiveResult> {
+    const started = debug.enabled ? performance.now() : 0;
     const receivedAt = new Date();
     let event: VioletEvent | undefined;
     try {
@@ -115,14 +116,15 @@ export class Pipeline {
         debug('duplicate %s %s', eventType, h.eventId);
         return { status: 200, body: DUPLICATE, event };
       }
-      hooks.onEvent?.(event);
       const result = await this.process(event, claim || undefined);
-      debug(
-        'dispatched %s %s in %dms',
-        eventType,
-        h.eventId,
-        Math.round(performance.now() - started),
-      );
+      if (debug.enabled) {
+        debug(
+          'dispatched %s %s in %dms',
+          eventType,
+          h.eventId,
+          Math.round(performance.now() - started),
+        );
+      }
       return result;
     } catch (error) {
       if (!isVioletWebhookError(error)) throw error;
@@ -134,24 +136,13 @@ export class Pipeline {
   private async process(event: VioletEvent, claim: Claim | undefined): Promise<ReceiveResult> {
     if (this.options.ack === 'immediate') {
       // Answer first: listeners start on the next turn of the event loop.
-      setImmediate(() => this.finishLater(event, claim, dispatch(this.emitter, event)));
+      setImmediate(() => this.finishLater(event, claim, this.dispatcher.dispatch(event)));
       return { status: 200, body: RECEIVED, event };
     }
-    const outcome = dispatch(this.emitter, event);
+    const outcome = this.dispatcher.dispatch(event);
     if (outcome === undefined) return this.succeed(event, claim);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(resolve, this.options.timeout, TIMED_OUT);
-    });
-    const winner = await Promise.race([
-      outcome.then(
-        () => undefined,
-        (error: unknown) => error,
-      ),
-      deadline,
-    ]);
-    clearTimeout(timer);
-    if (winner === TIMED_OUT) {
+    const failure = await this.withinDeadline(outcome);
+    if (failure === TIMED_OUT) {
       this.finishLater(event, claim, outcome);
       throw new VioletWebhookError(
         'LISTENER_TIMEOUT',
@@ -159,11 +150,28 @@ export class Pipeline {
         { eventType: event.type, eventId: event.id },
       );
     }
-    if (winner !== undefined) {
+    if (failure !== undefined) {
       this.reportIf(await settleClaim(claim, false, event.type));
-      throw winner;
+      throw failure;
     }
     return this.succeed(event, claim);
+  }
+
+  /** Undefined when `outcome` succeeds in time, its error when it fails, TIMED_OUT otherwise. */
+  private withinDeadline(outcome: Promise<void>): Promise<unknown> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.options.timeout, TIMED_OUT);
+      outcome.then(
+        () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          resolve(error);
+        },
+      );
+    });
   }
 
   private async succeed(event: VioletEvent, claim: Claim | undefined): Promise<ReceiveResult> {

@@ -1,0 +1,75 @@
+// One benchmark server, chosen by KIND, on a free loopback port; prints `LISTENING <port>`.
+//   express-json  a bare Express route behind express.json(): parses, verifies nothing
+//   violet        our Express middleware: signature, strict validation, in-memory de-duplication,
+//                 one async listener
+//   octokit       @octokit/webhooks' createNodeMiddleware mounted in Express: signature, parse,
+//                 one async listener
+//   octokit-http  the same on a plain node:http server
+//   receive       our receive() on a plain node:http server, same work as `violet`
+import http from 'node:http';
+import express from 'express';
+import { violetWebhooks } from 'express-violet-webhooks';
+
+const secret = process.env.SECRET;
+const kind = process.env.KIND;
+const limit = '10mb';
+let handler;
+
+if (kind === 'express-json') {
+  const app = express();
+  app.post('/webhooks', express.json({ limit }), (req, res) => {
+    res.json({ received: typeof req.body === 'object' });
+  });
+  handler = app;
+} else if (kind === 'violet' || kind === 'receive') {
+  const violet = violetWebhooks({
+    secret,
+    limit,
+    ...(process.env.VALIDATION === 'off' ? { validation: 'off' } : {}),
+  });
+  // One async listener, as an app that hands the event to its own code would have.
+  violet.on('ORDER_SHIPPED', async (event) => {
+    if (event.bag === undefined) throw new Error('the bag was not resolved');
+  });
+  if (kind === 'violet') {
+    const app = express();
+    app.post('/webhooks', violet);
+    handler = app;
+  } else {
+    handler = (req, res) => {
+      violet
+        .receive({ method: req.method, headers: req.headers, body: req })
+        .then(({ status, body, headers }) => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(JSON.stringify(body));
+        });
+    };
+  }
+} else if (kind === 'octokit' || kind === 'octokit-http') {
+  const { Webhooks, createNodeMiddleware } = await import('@octokit/webhooks');
+  const webhooks = new Webhooks({ secret });
+  webhooks.on('push', async () => undefined);
+  const middleware = createNodeMiddleware(webhooks, { path: '/webhooks' });
+  if (kind === 'octokit') {
+    const app = express();
+    app.use(middleware);
+    handler = app;
+  } else {
+    handler = middleware;
+  }
+} else {
+  throw new Error(`unknown KIND ${kind}`);
+}
+
+const server = http.createServer(handler);
+// CPU time spent and requests answered, on demand (SIGUSR2), so the driver can compute the CPU
+// cost of one request: a figure that other load on the machine disturbs less than req/s.
+let requests = 0;
+server.on('request', () => void (requests += 1));
+process.on('SIGUSR2', () => {
+  const { user, system } = process.cpuUsage();
+  process.stdout.write(`STATS ${user + system} ${requests}\n`);
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING ${server.address().port}\n`));
+process.on('SIGTERM', () => process.exit(0));
