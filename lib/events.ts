@@ -45,6 +45,11 @@ export interface VioletEventBase<T extends string, F extends string> {
   readonly secretIndex: number;
 }
 
+/** An event of family `F`: its payload, of type `P`, is also in the field named after `F`. */
+type FamilyEvent<F extends EventFamily, P, T extends string> = VioletEventBase<T, F> & {
+  readonly payload: P;
+} & { readonly [K in F]: P };
+
 /**
  * An order event: the whole order, with the bag and line item that changed resolved.
  *
@@ -78,10 +83,7 @@ export interface OrderEvent<
  */
 export interface MerchantEvent<
   T extends EventTypeOf<'merchant'> = EventTypeOf<'merchant'>,
-> extends VioletEventBase<T, 'merchant'> {
-  readonly payload: Merchant;
-  readonly merchant: Merchant;
-}
+> extends FamilyEvent<'merchant', Merchant, T> {}
 
 /**
  * An offer event (added, updated, removed, ...).
@@ -91,10 +93,7 @@ export interface MerchantEvent<
  */
 export interface OfferEvent<
   T extends EventTypeOf<'offer'> = EventTypeOf<'offer'>,
-> extends VioletEventBase<T, 'offer'> {
-  readonly payload: Offer;
-  readonly offer: Offer;
-}
+> extends FamilyEvent<'offer', Offer, T> {}
 
 /**
  * A collection event.
@@ -104,10 +103,7 @@ export interface OfferEvent<
  */
 export interface CollectionEvent<
   T extends EventTypeOf<'collection'> = EventTypeOf<'collection'>,
-> extends VioletEventBase<T, 'collection'> {
-  readonly payload: Collection;
-  readonly collection: Collection;
-}
+> extends FamilyEvent<'collection', Collection, T> {}
 
 /**
  * A product or collection sync event.
@@ -115,12 +111,11 @@ export interface CollectionEvent<
  * @example
  * violet.on('PRODUCT_SYNC_COMPLETED', (event: SyncEvent) => log(event.sync.total_products));
  */
-export interface SyncEvent<
-  T extends EventTypeOf<'sync'> = EventTypeOf<'sync'>,
-> extends VioletEventBase<T, 'sync'> {
-  readonly payload: SyncStatus;
-  readonly sync: SyncStatus;
-}
+export interface SyncEvent<T extends EventTypeOf<'sync'> = EventTypeOf<'sync'>> extends FamilyEvent<
+  'sync',
+  SyncStatus,
+  T
+> {}
 
 /**
  * A merchant payout account event.
@@ -132,10 +127,7 @@ export interface SyncEvent<
  */
 export interface PayoutAccountEvent<
   T extends EventTypeOf<'payoutAccount'> = EventTypeOf<'payoutAccount'>,
-> extends VioletEventBase<T, 'payoutAccount'> {
-  readonly payload: PayoutAccount;
-  readonly payoutAccount: PayoutAccount;
-}
+> extends FamilyEvent<'payoutAccount', PayoutAccount, T> {}
 
 /**
  * A payment transaction event.
@@ -147,10 +139,7 @@ export interface PayoutAccountEvent<
  */
 export interface PaymentTransactionEvent<
   T extends EventTypeOf<'transaction'> = EventTypeOf<'transaction'>,
-> extends VioletEventBase<T, 'transaction'> {
-  readonly payload: PaymentTransaction;
-  readonly transaction: PaymentTransaction;
-}
+> extends FamilyEvent<'transaction', PaymentTransaction, T> {}
 
 /**
  * A transfer event.
@@ -160,10 +149,7 @@ export interface PaymentTransactionEvent<
  */
 export interface TransferEvent<
   T extends EventTypeOf<'transfer'> = EventTypeOf<'transfer'>,
-> extends VioletEventBase<T, 'transfer'> {
-  readonly payload: Transfer;
-  readonly transfer: Transfer;
-}
+> extends FamilyEvent<'transfer', Transfer, T> {}
 
 /**
  * An event of a type this package does not know yet; it reaches `'*'` listeners only.
@@ -178,7 +164,7 @@ export interface UnknownVioletEvent extends VioletEventBase<string, 'unknown'> {
 }
 
 /** The event interface of each family, for one event type of it. */
-interface FamilyEvents<T> {
+interface EventOfFamily<T> {
   order: T extends EventTypeOf<'order'> ? OrderEvent<T> : never;
   merchant: T extends EventTypeOf<'merchant'> ? MerchantEvent<T> : never;
   offer: T extends EventTypeOf<'offer'> ? OfferEvent<T> : never;
@@ -195,7 +181,7 @@ interface FamilyEvents<T> {
  * @example
  * type Shipped = VioletEventOf<'ORDER_SHIPPED'>; // OrderEvent<'ORDER_SHIPPED'>
  */
-export type VioletEventOf<T extends VioletEventType> = FamilyEvents<T>[EventFamily];
+export type VioletEventOf<T extends VioletEventType> = EventOfFamily<T>[EventFamily];
 
 /**
  * Every event, discriminated on `type` (and on `family`).

@@ -139,7 +139,11 @@ export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
   handler.receive = (input) =>
     pipeline.run({
       method: input.method,
-      headers: lowerCaseHeaders(input.headers),
+      // Node's own request headers are lower-case already: no copy for `body: req`.
+      headers:
+        input.headers === (input.body as { headers?: unknown } | null)?.headers
+          ? (input.headers as HeaderMap)
+          : lowerCaseHeaders(input.headers),
       body: input.body,
     });
   return handler;

@@ -48,8 +48,16 @@ function isAsyncIterable(source: unknown): source is AsyncIterable<Uint8Array | 
   );
 }
 
-function readReadable(stream: Readable, limit: number, hmac: StreamingHmac): Promise<Buffer> {
+function readReadable(
+  stream: Readable,
+  limit: number,
+  declared: number | undefined,
+  hmac: StreamingHmac,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // With a declared length, bytes are copied into one buffer as they arrive (no concat at
+    // the end); a body that turns out longer or shorter falls back to a list of chunks.
+    let whole = declared !== undefined && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let received = 0;
     const cleanup = (): void => {
@@ -60,8 +68,7 @@ function readReadable(stream: Readable, limit: number, hmac: StreamingHmac): Pro
     };
     const onData = (chunk: Buffer | string): void => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      received += bytes.length;
-      if (received > limit) {
+      if (received + bytes.length > limit) {
         cleanup();
         // Discard the rest instead of destroying the socket, so the sender still gets the 413.
         stream.resume();
@@ -69,11 +76,19 @@ function readReadable(stream: Readable, limit: number, hmac: StreamingHmac): Pro
         return;
       }
       hmac.update(bytes);
-      chunks.push(bytes);
+      if (whole !== undefined && received + bytes.length <= whole.length) {
+        bytes.copy(whole, received);
+      } else {
+        if (whole !== undefined) chunks.push(whole.subarray(0, received));
+        whole = undefined;
+        chunks.push(bytes);
+      }
+      received += bytes.length;
     };
     const onEnd = (): void => {
       cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
+      if (whole !== undefined) resolve(whole.subarray(0, received));
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
     };
     const onError = (error: Error): void => {
       cleanup();
@@ -124,8 +139,9 @@ export async function readBody(
   limit: number,
   secrets: readonly string[],
 ): Promise<RawBody> {
-  const declared = headerValue(headers, 'content-length');
-  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+  const length = headerValue(headers, 'content-length');
+  const declared = length === undefined ? undefined : Number(length);
+  if (declared !== undefined && declared > limit) throw tooLarge(limit);
   const hmac = new StreamingHmac(secrets);
   let bytes: Buffer;
   if (typeof source === 'string' || source instanceof Uint8Array) {
@@ -134,7 +150,12 @@ export async function readBody(
     hmac.update(bytes);
   } else if (isReadable(source)) {
     if (source.readableEnded) throw bodyAlreadyRead();
-    bytes = await readReadable(source, limit, hmac);
+    bytes = await readReadable(
+      source,
+      limit,
+      Number.isSafeInteger(declared) ? declared : undefined,
+      hmac,
+    );
   } else if (isAsyncIterable(source)) {
     bytes = await readIterable(source, limit, hmac);
   } else {
