@@ -25,7 +25,6 @@ export function barChart(results, title) {
   let x = left;
   for (const group of results) {
     const max = Math.max(...group.rows.map((r) => r.rps));
-    const base = group.rows.find((r) => r.kind === 'express-json')?.rps ?? max;
     group.rows.forEach((row, i) => {
       const h = Math.max(2, (row.rps / max) * height);
       const bx = x + i * (barWidth + gap);
@@ -37,7 +36,7 @@ export function barChart(results, title) {
         `<text x="${bx + barWidth / 2}" y="${(by - 18).toFixed(1)}" text-anchor="middle" font-size="12">${Math.round(row.rps)}</text>`,
       );
       parts.push(
-        `<text x="${bx + barWidth / 2}" y="${(by - 4).toFixed(1)}" text-anchor="middle" font-size="11" fill="#555">${(row.rps / base).toFixed(2)}x</text>`,
+        `<text x="${bx + barWidth / 2}" y="${(by - 4).toFixed(1)}" text-anchor="middle" font-size="11" fill="#555">${row.vsExpressJson.toFixed(2)}x</text>`,
       );
     });
     parts.push(

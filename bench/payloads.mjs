@@ -1,5 +1,5 @@
-// Signed order bodies of a given size, for the benchmarks: the sample order, its bags repeated
-// until the body reaches the size asked for.
+// What the benchmarks share: the receivers compared, the body sizes, and signed order bodies of a
+// given size (the sample order, its bags repeated until the body reaches the size asked for).
 import { createHmac } from 'node:crypto';
 import { samplePayload } from 'express-violet-webhooks/testing';
 
@@ -28,3 +28,41 @@ export const violetSignature = (body, secret) =>
   createHmac('sha256', secret).update(body).digest('base64');
 export const githubSignature = (body, secret) =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+/** The headers a receiver of `kind` needs for `body`, without the per-delivery id. */
+export function headersFor(kind, body, secret) {
+  const common = { 'content-type': 'application/json' };
+  if (kind.startsWith('octokit')) {
+    return {
+      ...common,
+      'x-github-event': 'push',
+      'x-hub-signature-256': githubSignature(body, secret),
+    };
+  }
+  return {
+    ...common,
+    'x-violet-hmac': violetSignature(body, secret),
+    'x-violet-topic': 'ORDER_SHIPPED',
+    'x-violet-order-id': '12345',
+    'x-violet-bag-id': '20000',
+    'x-violet-sku-id': '33331',
+  };
+}
+
+/** The header that carries each delivery's own id. */
+export const idHeaderFor = (kind) =>
+  kind.startsWith('octokit') ? 'x-github-delivery' : 'x-violet-event-id';
+
+/** The receivers compared (bench/server.mjs starts each by its `kind`). */
+export const RECEIVERS = [
+  { kind: 'express-json', label: 'express.json() bare route' },
+  { kind: 'violet', label: 'express-violet-webhooks' },
+  { kind: 'violet-use', label: 'express-violet-webhooks, app.use()' },
+  { kind: 'octokit', label: '@octokit/webhooks middleware' },
+  { kind: 'receive', label: 'receive() on node:http' },
+  { kind: 'octokit-http', label: '@octokit/webhooks on node:http' },
+];
+
+/** Receivers named by a comma-separated `--only` option, or all. */
+export const receiversFrom = (only) =>
+  only ? RECEIVERS.filter((r) => only.split(',').includes(r.kind)) : RECEIVERS;

@@ -1,21 +1,21 @@
-// `npm run bench`: requests per second and latency of four receivers, measured side by side in
+// `npm run bench`: requests per second and latency of five receivers, measured side by side in
 // interleaved rounds, each server in its own process and loaded by wrk from another, pinned to
 // separate cores when taskset exists. Prints a table with the ratios to express.json() and to
 // @octokit/webhooks, and writes docs/bench.svg and docs/bench.json.
 //
-//   npm run bench -- [--rounds 3] [--duration 5] [--connections 32]
+//   npm run bench -- [--rounds 15] [--duration 2] [--connections 32] [--only a,b] [--sizes 4,340]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { barChart } from './chart.mjs';
-import { githubSignature, orderOfSize, violetSignature } from './payloads.mjs';
+import { headersFor, idHeaderFor, orderOfSize, receiversFrom } from './payloads.mjs';
 
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
-    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '15' },
+    duration: { type: 'string', default: '2' },
     connections: { type: 'string', default: '32' },
     only: { type: 'string' },
     sizes: { type: 'string' },
@@ -38,33 +38,15 @@ const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const pin = (core, command, args) =>
   pinned ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
 
-const ALL_KINDS = [
-  { kind: 'express-json', label: 'express.json() bare route' },
-  { kind: 'violet', label: 'express-violet-webhooks' },
-  { kind: 'octokit', label: '@octokit/webhooks middleware' },
-  { kind: 'receive', label: 'receive() on node:http' },
-  { kind: 'octokit-http', label: '@octokit/webhooks on node:http' },
-];
-// --only violet,express-json: a quicker run of some receivers (the table needs express-json and octokit).
-const KINDS = values.only
-  ? ALL_KINDS.filter((k) => values.only.split(',').includes(k.kind))
-  : ALL_KINDS;
+const KINDS = receiversFrom(values.only);
 const SIZES = [
   { name: '4 KB', bytes: 4 * 1024 },
   { name: '340 KB', bytes: 340 * 1024 },
 ].filter((size) => !values.sizes || values.sizes.split(',').includes(String(size.bytes / 1024)));
 
 function luaScript(kind, bodyPath, body) {
-  const headers = kind.startsWith('octokit')
-    ? { 'x-github-event': 'push', 'x-hub-signature-256': githubSignature(body, secret) }
-    : {
-        'x-violet-hmac': violetSignature(body, secret),
-        'x-violet-topic': 'ORDER_SHIPPED',
-        'x-violet-order-id': '12345',
-        'x-violet-bag-id': '20000',
-        'x-violet-sku-id': '33331',
-      };
-  const idHeader = kind.startsWith('octokit') ? 'x-github-delivery' : 'x-violet-event-id';
+  const { 'content-type': _type, ...headers } = headersFor(kind, body, secret);
+  const idHeader = idHeaderFor(kind);
   return `local f = assert(io.open(${JSON.stringify(bodyPath)}, "rb"))
 wrk.body = f:read("*a")
 f:close()
@@ -149,36 +131,52 @@ for (const size of SIZES) {
 }
 
 console.log(
-  `${rounds} interleaved rounds of ${duration} s per receiver and size, ${connections} connections, wrk -t1${pinned ? ', server on core 0 and wrk on core 1' : ''}`,
+  `${rounds} rounds per size; in each, every receiver gets a ${duration} s burst in turn (all servers up, one loaded at a time), ${connections} connections, wrk -t1${pinned ? ', servers on core 0 and wrk on core 1' : ''}`,
 );
-for (let round = 1; round <= rounds; round++) {
-  for (const size of SIZES) {
-    // Rotate the order each round, so that no receiver always runs first or last.
-    const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]);
-    for (const { kind } of order) {
-      const server = await startServer(kind);
-      const script = path.join(work, `${kind}-${size.bytes}.lua`);
-      try {
-        wrk(server.port, script, 2); // warm-up
+// Ratios are taken within a round, between bursts seconds apart, then the median over rounds:
+// the machine's speed drifts over minutes, and a ratio of neighbours cancels most of the drift.
+const ratios = new Map();
+const results = [];
+for (const size of SIZES) {
+  const servers = new Map();
+  for (const { kind } of KINDS) servers.set(kind, await startServer(kind));
+  try {
+    const script = (kind) => path.join(work, `${kind}-${size.bytes}.lua`);
+    for (const { kind } of KINDS) wrk(servers.get(kind).port, script(kind), 2); // warm-up
+    for (let round = 1; round <= rounds; round++) {
+      // Rotate the order each round, so that no receiver always runs first or last.
+      const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]);
+      const inRound = new Map();
+      for (const { kind } of order) {
+        const server = servers.get(kind);
         const before = await server.stats();
-        const result = wrk(server.port, script, duration);
+        const result = wrk(server.port, script(kind), duration);
         const after = await server.stats();
         result.cpu = (after.cpu - before.cpu) / (after.requests - before.requests);
+        inRound.set(kind, result);
         const key = `${kind}|${size.name}`;
         samples.set(key, [...(samples.get(key) ?? []), result]);
-        process.stdout.write(
-          `round ${round} ${size.name.padEnd(7)} ${kind.padEnd(13)} ${String(Math.round(result.rps)).padStart(6)} req/s ${result.cpu.toFixed(0).padStart(6)} µs CPU/request\n`,
-        );
-      } finally {
-        await server.stop();
       }
+      for (const { kind } of KINDS) {
+        for (const base of ['express-json', 'octokit']) {
+          if (!inRound.has(base)) continue;
+          const key = `${kind}|${size.name}|${base}`;
+          ratios.set(key, [
+            ...(ratios.get(key) ?? []),
+            inRound.get(kind).rps / inRound.get(base).rps,
+          ]);
+        }
+      }
+      process.stdout.write(
+        `round ${String(round).padStart(2)} ${size.name.padEnd(7)} ${KINDS.map(({ kind }) => `${kind} ${Math.round(inRound.get(kind).rps)}`).join('  ')}\n`,
+      );
     }
+  } finally {
+    for (const server of servers.values()) await server.stop();
   }
-}
-
-const results = SIZES.map((size) => {
   const rows = KINDS.map(({ kind, label }) => {
     const list = samples.get(`${kind}|${size.name}`);
+    const ratio = (base) => median(ratios.get(`${kind}|${size.name}|${base}`) ?? [NaN]);
     return {
       kind,
       label,
@@ -186,23 +184,21 @@ const results = SIZES.map((size) => {
       p50: median(list.map((s) => s.p50)),
       p99: median(list.map((s) => s.p99)),
       cpu: median(list.map((s) => s.cpu)),
+      vsExpressJson: ratio('express-json'),
+      vsOctokit: ratio('octokit'),
     };
   });
-  return { size: size.name, bytes: size.actual, rows };
-});
+  results.push({ size: size.name, bytes: size.actual, rows });
+}
 
 console.log(
-  '\n| body | receiver | req/s | p50 ms | p99 ms | CPU µs/request | req/s vs express.json() | req/s vs @octokit | CPU: express.json() / this | CPU: @octokit / this |',
+  '\n| body | receiver | req/s | p50 ms | p99 ms | CPU µs/request | vs express.json() | vs @octokit/webhooks |',
 );
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
 for (const group of results) {
-  const base = group.rows.find((r) => r.kind === 'express-json')?.rps ?? NaN;
-  const octokit = group.rows.find((r) => r.kind === 'octokit')?.rps ?? NaN;
-  const baseCpu = group.rows.find((r) => r.kind === 'express-json')?.cpu ?? NaN;
-  const octokitCpu = group.rows.find((r) => r.kind === 'octokit')?.cpu ?? NaN;
   for (const row of group.rows) {
     console.log(
-      `| ${group.size} | ${row.label} | ${Math.round(row.rps)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.cpu.toFixed(0)} | ${(row.rps / base).toFixed(2)}x | ${(row.rps / octokit).toFixed(2)}x | ${(baseCpu / row.cpu).toFixed(2)}x | ${(octokitCpu / row.cpu).toFixed(2)}x |`,
+      `| ${group.size} | ${row.label} | ${Math.round(row.rps)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.cpu.toFixed(0)} | ${row.vsExpressJson.toFixed(2)}x | ${row.vsOctokit.toFixed(2)}x |`,
     );
   }
 }

@@ -21,7 +21,7 @@ if (kind === 'express-json') {
     res.json({ received: typeof req.body === 'object' });
   });
   handler = app;
-} else if (kind === 'violet' || kind === 'receive') {
+} else if (kind === 'violet' || kind === 'violet-use' || kind === 'receive') {
   const violet = violetWebhooks({
     secret,
     limit,
@@ -34,6 +34,10 @@ if (kind === 'express-json') {
   if (kind === 'violet') {
     const app = express();
     app.post('/webhooks', violet);
+    handler = app;
+  } else if (kind === 'violet-use') {
+    const app = express();
+    app.use('/webhooks', violet);
     handler = app;
   } else {
     handler = (req, res) => {

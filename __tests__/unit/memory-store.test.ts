@@ -76,6 +76,21 @@ describe('MemoryDedupeStore', () => {
     expect((await store.claim('d', lease)).state).toBe('done');
   });
 
+  test('an id released and claimed again is not forgotten with its old slot', async () => {
+    const store = new MemoryDedupeStore({ max: 2 });
+    const first = await store.claim('a', lease);
+    if (first.state !== 'new') throw new Error('unreachable');
+    await store.release('a', first.token);
+    expect((await store.claim('a', lease)).state).toBe('new');
+    expect((await store.claim('b', lease)).state).toBe('new');
+    // The ring now drops a's first slot; its second claim must survive that.
+    expect((await store.claim('a', lease)).state).toBe('in-flight');
+    expect((await store.claim('c', lease)).state).toBe('new');
+    // Over max: the oldest live id, a, goes.
+    expect(store.size).toBe(2);
+    expect((await store.claim('b', lease)).state).toBe('in-flight');
+  });
+
   test.each([{ max: 0 }, { ttlMs: -1 }, { leaseMs: 1.5 }])('rejects bad options %p', (options) => {
     expect(() => new MemoryDedupeStore(options)).toThrow(TypeError);
   });

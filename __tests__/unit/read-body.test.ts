@@ -1,8 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { readBody } from '../../lib/receive/read-body';
+import { secretKey } from '../../lib/signature/hmac';
 
 const secrets = ['one', 'two'];
+const keys = secrets.map(secretKey);
 const chunks = ['{"id":1,', '"bags":[', ']}'];
 const whole = chunks.join('');
 const digest = (secret: string) => createHmac('sha256', secret).update(whole).digest();
@@ -23,21 +25,21 @@ test.each([
 ])(
   'a stream with %s yields the exact bytes and their HMAC under each secret',
   async (_label, headers) => {
-    const raw = await readBody(stream(), headers, 1024, secrets);
+    const raw = await readBody(stream(), headers, 1024, keys);
     expect(raw.bytes.toString()).toBe(whole);
     expect(raw.digests).toEqual(secrets.map(digest));
   },
 );
 
 test('an async iterable of chunks and a string body give the same bytes and digests', async () => {
-  const fromIterable = await readBody(Readable.from(chunks).iterator(), {}, 1024, secrets);
-  const fromString = await readBody(whole, {}, 1024, secrets);
+  const fromIterable = await readBody(Readable.from(chunks).iterator(), {}, 1024, keys);
+  const fromString = await readBody(whole, {}, 1024, keys);
   expect(fromIterable.bytes.equals(fromString.bytes)).toBe(true);
   expect(fromIterable.digests).toEqual(fromString.digests);
 });
 
 test('a stream past the limit is refused with 413 without reading on', async () => {
-  await expect(readBody(stream(), {}, 10, secrets)).rejects.toMatchObject({
+  await expect(readBody(stream(), {}, 10, keys)).rejects.toMatchObject({
     code: 'PAYLOAD_TOO_LARGE',
     status: 413,
   });
@@ -45,7 +47,7 @@ test('a stream past the limit is refused with 413 without reading on', async () 
 
 test('a stream that fails is a BodyStreamError, not an answer', async () => {
   const s = new PassThrough();
-  const reading = readBody(s, {}, 1024, secrets);
+  const reading = readBody(s, {}, 1024, keys);
   s.destroy(new Error('socket hang up'));
   await expect(reading).rejects.toMatchObject({ name: 'BodyStreamError' });
 });

@@ -22,6 +22,7 @@ export interface MemoryDedupeStoreOptions {
 }
 
 interface Entry {
+  readonly eventId: string;
   token: string | undefined; // undefined once done
   expiresAt: number;
   /** Where the newest write of this id sits in the ring; older slots of it are stale. */
@@ -39,8 +40,8 @@ interface Entry {
  */
 export class MemoryDedupeStore implements DedupeStore {
   private readonly entries = new Map<string, Entry>();
-  /** Ids in write order; an id written again (claim, then complete) leaves a stale slot behind. */
-  private readonly ring: (string | undefined)[];
+  /** Entries in write order; one written again (claim, then complete) leaves a stale slot. */
+  private readonly ring: (Entry | undefined)[];
   private head = 0;
   private tail = 0;
   private used = 0;
@@ -60,7 +61,7 @@ export class MemoryDedupeStore implements DedupeStore {
     this.ttlMs = checkDuration('MemoryDedupeStore ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
     this.leaseMs = checkDuration('MemoryDedupeStore leaseMs', options.leaseMs);
     // Room for two writes per id (claim and complete) before live ids must be evicted.
-    this.ring = new Array<string | undefined>(2 * max);
+    this.ring = new Array<Entry | undefined>(2 * max);
   }
 
   /** Number of ids held now (claims and processed ids), for monitoring. */
@@ -98,35 +99,38 @@ export class MemoryDedupeStore implements DedupeStore {
   private write(eventId: string, token: string | undefined, expiresAt: number): void {
     if (this.used === this.ring.length) this.dropOldest();
     const slot = this.head;
-    this.ring[slot] = eventId;
-    this.head = (slot + 1) % this.ring.length;
-    this.used += 1;
-    const entry = this.entries.get(eventId);
-    if (entry === undefined) this.entries.set(eventId, { token, expiresAt, slot });
-    else {
+    let entry = this.entries.get(eventId);
+    if (entry === undefined) {
+      entry = { eventId, token, expiresAt, slot };
+      this.entries.set(eventId, entry);
+    } else {
       entry.token = token;
       entry.expiresAt = expiresAt;
       entry.slot = slot;
     }
+    this.ring[slot] = entry;
+    this.head = (slot + 1) % this.ring.length;
+    this.used += 1;
     while (this.entries.size > this.max) this.dropOldest();
   }
 
-  /** Frees the oldest slot, and forgets its id unless the id was written again since. */
+  /** Frees the oldest slot, and forgets its entry unless the entry was written again since. */
   private dropOldest(): void {
     const slot = this.tail;
-    const eventId = this.ring[slot];
+    const entry = this.ring[slot];
     this.ring[slot] = undefined;
     this.tail = (slot + 1) % this.ring.length;
     this.used -= 1;
-    if (eventId !== undefined && this.entries.get(eventId)?.slot === slot)
-      this.entries.delete(eventId);
+    // A released entry is gone from the map already, and its id may have been claimed anew.
+    if (entry?.slot === slot && this.entries.get(entry.eventId) === entry) {
+      this.entries.delete(entry.eventId);
+    }
   }
 
-  /** Drops stale slots and expired ids from the old end; stops at the first live one. */
+  /** Drops stale slots and expired entries from the old end; stops at the first live one. */
   private sweep(now: number): void {
     for (let i = 0; i < 8 && this.used > 0; i++) {
-      const eventId = this.ring[this.tail];
-      const entry = eventId === undefined ? undefined : this.entries.get(eventId);
+      const entry = this.ring[this.tail];
       if (entry !== undefined && entry.slot === this.tail && entry.expiresAt > now) return;
       this.dropOldest();
     }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { VioletWebhookError } from '../errors';
 import { StreamingHmac } from '../signature/hmac';
@@ -137,12 +138,12 @@ export async function readBody(
   source: BodySource,
   headers: HeaderMap,
   limit: number,
-  secrets: readonly string[],
+  keys: readonly KeyObject[],
 ): Promise<RawBody> {
   const length = headerValue(headers, 'content-length');
   const declared = length === undefined ? undefined : Number(length);
   if (declared !== undefined && declared > limit) throw tooLarge(limit);
-  const hmac = new StreamingHmac(secrets);
+  const hmac = new StreamingHmac(keys);
   let bytes: Buffer;
   if (typeof source === 'string' || source instanceof Uint8Array) {
     bytes = toBuffer(source);

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import createDebug from 'debug';
 import {
@@ -8,6 +9,7 @@ import {
 } from '../errors';
 import type { VioletEvent } from '../events';
 import type { ResolvedOptions } from '../options';
+import { secretKey } from '../signature/hmac';
 import { buildEvent } from './build-event';
 import { checkRequest } from './check-request';
 import { claimEvent, settleClaim, type Claim } from './claim-event';
@@ -69,6 +71,7 @@ const TIMED_OUT = Symbol('timed out');
 export class Pipeline {
   private readonly validate: PayloadValidator | undefined;
   private readonly dispatcher: Dispatcher;
+  private readonly keys: readonly KeyObject[];
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -76,6 +79,7 @@ export class Pipeline {
   ) {
     this.validate = options.validation === 'strict' ? createValidator(options.schemas) : undefined;
     this.dispatcher = new Dispatcher(emitter);
+    this.keys = options.secrets.map(secretKey);
   }
 
   /** To be called whenever listeners are added or removed. */
@@ -91,7 +95,7 @@ export class Pipeline {
     try {
       const { headers } = delivery;
       checkRequest(delivery.method ?? 'POST', headers);
-      const raw = await readBody(delivery.body, headers, this.options.limit, this.options.secrets);
+      const raw = await readBody(delivery.body, headers, this.options.limit, this.keys);
       const secretIndex = verifyDeliverySignature(headers, raw.digests);
       const h = readHeaders(headers);
       const eventType = h.type ?? h.rawType;
