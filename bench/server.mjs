@@ -44,8 +44,13 @@ if (kind === 'express-json') {
       violet
         .receive({ method: req.method, headers: req.headers, body: req })
         .then(({ status, body, headers }) => {
-          res.writeHead(status, { 'content-type': 'application/json', ...headers });
-          res.end(JSON.stringify(body));
+          const text = JSON.stringify(body);
+          res.writeHead(status, {
+            ...headers,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(text),
+          });
+          res.end(text);
         });
     };
   }

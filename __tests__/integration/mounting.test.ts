@@ -6,6 +6,8 @@ import { captureRawBody, isVioletWebhookError, violetWebhooks } from '../../lib'
 import { EXPRESS_VERSIONS, PATH } from '../helpers/apps';
 import { SECRET, delivery } from '../helpers/deliveries';
 
+const DUPLICATE_ANSWER = { received: true, duplicate: true };
+
 /** Sends a body in chunks with no Content-Length, as a streaming sender would. */
 async function postChunked(server: http.Server, headers: Record<string, string>, chunks: string[]) {
   const { port } = server.address() as AddressInfo;
@@ -43,6 +45,26 @@ describe.each(EXPRESS_VERSIONS)('mounting (%s)', (_name, express) => {
     await request(app).post(PATH).set(d.headers).send(d.body).expect(200, { received: true });
     await request(app).get(PATH).expect(405);
     expect(seen).toEqual([d.headers['x-violet-event-id']]);
+  });
+
+  test('answers carry their Content-Length, not a chunked body', async () => {
+    const violet = violetWebhooks({ secret: SECRET });
+    const app = express();
+    app.use(PATH, violet);
+    const d = delivery('ORDER_SHIPPED');
+    const forged = delivery('ORDER_SHIPPED', { secret: 'wrong' });
+    const answers = [
+      await request(app).post(PATH).set(d.headers).send(d.body).expect(200),
+      await request(app).post(PATH).set(d.headers).send(d.body).expect(200),
+      await request(app).post(PATH).set(forged.headers).send(forged.body).expect(401),
+      await request(app).put(PATH).expect(405).expect('Allow', 'POST'),
+    ];
+    for (const answer of answers) {
+      expect(answer.headers['transfer-encoding']).toBeUndefined();
+      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(Number(answer.headers['content-length'])).toBe(Buffer.byteLength(answer.text));
+    }
+    expect(answers[1]?.body).toEqual({ received: true, duplicate: true });
   });
 
   test('after express.json({ verify: captureRawBody }) the kept bytes are verified', async () => {
@@ -124,6 +146,27 @@ describe.each(EXPRESS_VERSIONS)('mounting (%s)', (_name, express) => {
     const res = await request(app).post(PATH).set(d.headers).send(d.body);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ mine: true, type: 'ORDER_SHIPPED', status: 200 });
+  });
+
+  test('req.violet holds the event before its listeners run, for a duplicate too', async () => {
+    const violet = violetWebhooks({ secret: SECRET });
+    const app = express();
+    const requests: Request[] = [];
+    app.use((req: Request, _res: Response, next: NextFunction) => {
+      requests.push(req);
+      next();
+    });
+    app.post(PATH, violet);
+    const seen: boolean[] = [];
+    violet.on('ORDER_SHIPPED', (event) => void seen.push(requests.at(-1)?.violet === event));
+    const d = delivery('ORDER_SHIPPED');
+    await request(app).post(PATH).set(d.headers).send(d.body).expect(200);
+    await request(app).post(PATH).set(d.headers).send(d.body).expect(200, DUPLICATE_ANSWER);
+    expect(seen).toEqual([true]);
+    expect(requests[1]?.violet?.id).toBe(d.headers['x-violet-event-id']);
+    const forged = delivery('ORDER_SHIPPED', { secret: 'wrong' });
+    await request(app).post(PATH).set(forged.headers).send(forged.body).expect(401);
+    expect(requests[2]?.violet).toBeUndefined();
   });
 
   test('respond: false hands failures to next(err) with err.status set', async () => {

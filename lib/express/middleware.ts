@@ -3,7 +3,7 @@ import createDebug from 'debug';
 import type { VioletEvent } from '../events';
 import type { BodySource } from '../receive/delivery';
 import { BodyStreamError } from '../receive/read-body';
-import type { Pipeline, ReceiveResult } from '../receive/receive';
+import { DUPLICATE, RECEIVED, type Pipeline, type ReceiveResult } from '../receive/receive';
 
 const debug = createDebug('violet-webhooks:express');
 
@@ -34,8 +34,11 @@ export type MiddlewareResponse = ServerResponse & { locals?: Record<string, unkn
 /** Express's `next`. */
 export type MiddlewareNext = (error?: unknown) => void;
 
-/** Where the exact bytes are: kept by an upstream parser, or still in the request stream. */
+/** Where the exact bytes are: still in the request stream, or kept by an upstream parser. */
 function bodySource(req: MiddlewareRequest): BodySource {
+  // The common case first, and with one property read: in Express, every property that a
+  // request lacks (rawBody, body) is looked up through its whole prototype chain.
+  if (!req.readableEnded) return req;
   if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
   if (Buffer.isBuffer(req.body)) return req.body;
   // An upstream parser that kept no bytes has ended the stream; read-body then answers
@@ -44,23 +47,38 @@ function bodySource(req: MiddlewareRequest): BodySource {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** An answer's body as sent: its JSON text and the headers that describe it. */
+interface Serialised {
+  readonly text: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+function serialise(body: ReceiveResult['body']): Serialised {
+  const text = JSON.stringify(body);
+  // An explicit length: after writeHead(), Node would otherwise send the body chunked.
+  const headers = { 'Content-Type': JSON_TYPE, 'Content-Length': String(Buffer.byteLength(text)) };
+  return { text, headers };
+}
+
 /** The two answers that make up nearly all traffic, serialised once. */
-const SERIALISED = new Map<ReceiveResult['body'], string>();
+const ANSWER_RECEIVED = serialise(RECEIVED);
+const ANSWER_DUPLICATE = serialise(DUPLICATE);
 
 function writeResult(res: MiddlewareResponse, result: ReceiveResult): void {
-  if (res.headersSent || res.writableEnded) return;
-  let text = SERIALISED.get(result.body);
-  if (text === undefined) {
-    text = JSON.stringify(result.body);
-    if (result.error === undefined) SERIALISED.set(result.body, text);
-  }
+  // headersSent holds once anything, the end included, has been written.
+  if (res.headersSent) return;
+  const answer =
+    result.body === RECEIVED
+      ? ANSWER_RECEIVED
+      : result.body === DUPLICATE
+        ? ANSWER_DUPLICATE
+        : serialise(result.body);
   res.writeHead(
     result.status,
-    result.headers === undefined
-      ? { 'Content-Type': JSON_TYPE }
-      : { ...result.headers, 'Content-Type': JSON_TYPE },
+    result.headers === undefined ? answer.headers : { ...result.headers, ...answer.headers },
   );
-  res.end(text);
+  res.end(answer.text);
 }
 
 /** The thin Express adapter: req and res in, an answer or `next(err)` out. */
@@ -71,9 +89,8 @@ export function createMiddleware(pipeline: Pipeline, respond: boolean) {
     next: MiddlewareNext,
   ): void {
     const delivery = { method: req.method, headers: req.headers, body: bodySource(req) };
-    pipeline.run(delivery).then(
+    pipeline.run(delivery, req).then(
       (result) => {
-        if (result.event !== undefined) req.violet = result.event;
         if (respond) return writeResult(res, result);
         if (res.locals !== undefined) res.locals.violetResult = result;
         if (result.error !== undefined) return next(result.error);

@@ -2,11 +2,12 @@ import type { KeyObject } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { VioletWebhookError } from '../errors';
 import { StreamingHmac } from '../signature/hmac';
+import { BodyText, decodeBody } from './body-text';
 import { headerValue, type BodySource, type HeaderMap } from './delivery';
 
-/** The exact bytes received and their HMAC under each secret. */
-export interface RawBody {
-  readonly bytes: Buffer;
+/** The body as text, and the HMAC of its exact bytes under each secret. */
+export interface ReadBody {
+  readonly text: string;
   readonly digests: readonly Buffer[];
 }
 
@@ -49,17 +50,9 @@ function isAsyncIterable(source: unknown): source is AsyncIterable<Uint8Array | 
   );
 }
 
-function readReadable(
-  stream: Readable,
-  limit: number,
-  declared: number | undefined,
-  hmac: StreamingHmac,
-): Promise<Buffer> {
+function readReadable(stream: Readable, limit: number, hmac: StreamingHmac): Promise<string> {
   return new Promise((resolve, reject) => {
-    // With a declared length, bytes are copied into one buffer as they arrive (no concat at
-    // the end); a body that turns out longer or shorter falls back to a list of chunks.
-    let whole = declared !== undefined && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
-    const chunks: Buffer[] = [];
+    const text = new BodyText();
     let received = 0;
     const cleanup = (): void => {
       stream.off('data', onData);
@@ -69,7 +62,8 @@ function readReadable(
     };
     const onData = (chunk: Buffer | string): void => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      if (received + bytes.length > limit) {
+      received += bytes.length;
+      if (received > limit) {
         cleanup();
         // Discard the rest instead of destroying the socket, so the sender still gets the 413.
         stream.resume();
@@ -77,19 +71,11 @@ function readReadable(
         return;
       }
       hmac.update(bytes);
-      if (whole !== undefined && received + bytes.length <= whole.length) {
-        bytes.copy(whole, received);
-      } else {
-        if (whole !== undefined) chunks.push(whole.subarray(0, received));
-        whole = undefined;
-        chunks.push(bytes);
-      }
-      received += bytes.length;
+      text.add(bytes);
     };
     const onEnd = (): void => {
       cleanup();
-      if (whole !== undefined) resolve(whole.subarray(0, received));
-      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
+      resolve(text.end());
     };
     const onError = (error: Error): void => {
       cleanup();
@@ -108,20 +94,17 @@ async function readIterable(
   source: AsyncIterable<Uint8Array | string>,
   limit: number,
   hmac: StreamingHmac,
-): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+): Promise<string> {
+  const text = new BodyText();
   let received = 0;
   for await (const chunk of source) {
-    const bytes =
-      typeof chunk === 'string'
-        ? Buffer.from(chunk)
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const bytes = toBuffer(chunk);
     received += bytes.length;
     if (received > limit) throw tooLarge(limit);
     hmac.update(bytes);
-    chunks.push(bytes);
+    text.add(bytes);
   }
-  return Buffer.concat(chunks, received);
+  return text.end();
 }
 
 function toBuffer(source: Buffer | Uint8Array | string): Buffer {
@@ -131,7 +114,7 @@ function toBuffer(source: Buffer | Uint8Array | string): Buffer {
 }
 
 /**
- * Step 3: the raw bytes, hashed while they arrive, refused past `limit` (413). A declared
+ * Step 3: the body, hashed and decoded while it arrives, refused past `limit` (413). A declared
  * Content-Length over the limit is refused before a byte is read.
  */
 export async function readBody(
@@ -139,29 +122,24 @@ export async function readBody(
   headers: HeaderMap,
   limit: number,
   keys: readonly KeyObject[],
-): Promise<RawBody> {
+): Promise<ReadBody> {
   const length = headerValue(headers, 'content-length');
-  const declared = length === undefined ? undefined : Number(length);
-  if (declared !== undefined && declared > limit) throw tooLarge(limit);
+  if (length !== undefined && Number(length) > limit) throw tooLarge(limit);
   const hmac = new StreamingHmac(keys);
-  let bytes: Buffer;
+  let text: string;
   if (typeof source === 'string' || source instanceof Uint8Array) {
-    bytes = toBuffer(source);
+    const bytes = toBuffer(source);
     if (bytes.length > limit) throw tooLarge(limit);
     hmac.update(bytes);
+    text = decodeBody(bytes);
   } else if (isReadable(source)) {
     if (source.readableEnded) throw bodyAlreadyRead();
-    bytes = await readReadable(
-      source,
-      limit,
-      Number.isSafeInteger(declared) ? declared : undefined,
-      hmac,
-    );
+    text = await readReadable(source, limit, hmac);
   } else if (isAsyncIterable(source)) {
-    bytes = await readIterable(source, limit, hmac);
+    text = await readIterable(source, limit, hmac);
   } else {
     // A parsed object (or anything else) has lost the exact bytes the signature covers.
     throw bodyAlreadyRead();
   }
-  return { bytes, digests: hmac.digests() };
+  return { text, digests: hmac.digests() };
 }

@@ -44,7 +44,9 @@ export type ReceiveResponseBody =
  *
  * @example
  * const { status, body, headers } = await violet.receive({ headers: req.headers, body: req });
- * res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+ * const text = JSON.stringify(body);
+ * res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+ * res.end(text);
  */
 export interface ReceiveResult {
   /** The HTTP status to answer with. */
@@ -59,8 +61,15 @@ export interface ReceiveResult {
   readonly error?: VioletWebhookError | undefined;
 }
 
-const RECEIVED = Object.freeze({ received: true as const });
-const DUPLICATE = Object.freeze({ received: true as const, duplicate: true as const });
+/** The answer to an accepted delivery. */
+export const RECEIVED = Object.freeze({ received: true as const });
+/** The answer to a delivery of an event processed already. */
+export const DUPLICATE = Object.freeze({ received: true as const, duplicate: true as const });
+
+/** Where the adapter wants the event as soon as it exists (Express's `req`). */
+export interface EventHolder {
+  violet?: VioletEvent;
+}
 const TIMED_OUT = Symbol('timed out');
 
 /**
@@ -87,8 +96,11 @@ export class Pipeline {
     this.dispatcher.invalidate();
   }
 
-  /** Runs one delivery to its answer. Rejects only when the body stream itself fails. */
-  async run(delivery: Delivery): Promise<ReceiveResult> {
+  /**
+   * Runs one delivery to its answer. Rejects only when the body stream itself fails. The event
+   * is put on `holder.violet` before any listener runs.
+   */
+  async run(delivery: Delivery, holder?: EventHolder): Promise<ReceiveResult> {
     const started = debug.enabled ? performance.now() : 0;
     const receivedAt = new Date();
     let event: VioletEvent | undefined;
@@ -99,7 +111,7 @@ export class Pipeline {
       const secretIndex = verifyDeliverySignature(headers, raw.digests);
       const h = readHeaders(headers);
       const eventType = h.type ?? h.rawType;
-      const payload = parseBody(raw.bytes, eventType, h.eventId);
+      const payload = parseBody(raw.text, eventType, h.eventId);
       if (h.type === undefined && this.options.unknownTopics === 'reject') {
         throw new VioletWebhookError(
           'UNKNOWN_TOPIC',
@@ -114,6 +126,7 @@ export class Pipeline {
         assertValid(this.validate(h.type, payload), eventType, h.eventId);
       }
       event = buildEvent(h, payload, secretIndex, receivedAt);
+      if (holder !== undefined) holder.violet = event;
       const store = this.options.dedupe;
       const claim = store && (await claimEvent(store, eventType, h.eventId, this.options.leaseMs));
       if (claim === 'done') {
