@@ -1,23 +1,13 @@
-// Instructions per delivery, counted by valgrind's callgrind: a measure that other load on the
-// machine does not disturb, unlike req/s on a shared machine. Each receiver runs under callgrind
-// in its own process; after a warm-up the counters are zeroed, a fixed number of deliveries is
-// sent from this process (not counted), and the count is read.
-//
-// What makes the count repeatable (within about 0.5 % between runs):
-// - a long warm-up: V8 compiles hot code long after the first few hundred requests, and a
-//   compile inside the counted window would be charged to every delivery in it;
-// - node --predictable: no background compiler or GC threads, no time-driven GC heuristics;
-// - one delivery at a time, so that every receiver sees the same event-loop pattern.
-// User-space instructions only: the kernel's share of a request (socket writes) is not counted.
+// Instructions per delivery of every receiver, counted by valgrind's callgrind (see
+// bench/callgrind.mjs for how): a measure that other load on the machine does not disturb,
+// unlike req/s on a shared machine.
 //
 //   npm run bench:instructions -- [--only a,b] [--sizes 4,340] [--warm N] [--count N] [--jobs 2]
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { headersFor, idHeaderFor, orderOfSize, receiversFrom } from './payloads.mjs';
+import { inParallel, instructionsPerDelivery } from './callgrind.mjs';
+import { orderOfSize, receiversFrom } from './payloads.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -44,91 +34,24 @@ const SIZES = [
     count: Number(values.count ?? s.count),
   }));
 
-/** Sends `count` deliveries one after another (each id new), and checks every answer. */
-async function send(port, kind, body, count, offset) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const headers = headersFor(kind, body, secret);
-  for (let i = 0; i < count; i++) {
-    await new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/webhooks',
-          method: 'POST',
-          agent,
-          headers: {
-            ...headers,
-            [idHeaderFor(kind)]: `${offset + i}`,
-            'content-length': body.length,
-          },
-        },
-        (res) => {
-          if (res.statusCode >= 300) reject(new Error(`${kind} answered ${res.statusCode}`));
-          res.resume();
-          res.on('end', resolve);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
-  agent.destroy();
-}
-
-async function measure(kind, size, body) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'violet-callgrind-'));
-  const child = spawn(
-    'valgrind',
-    [
-      '--tool=callgrind',
-      `--callgrind-out-file=${dir}/cg.out`,
-      process.execPath,
-      '--predictable',
-      path.join(root, 'bench/server.mjs'),
-    ],
-    {
-      env: { ...process.env, KIND: kind, SECRET: secret },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  const port = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
-    child.stdout.on('data', (chunk) => {
-      const match = /LISTENING (\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  child.removeAllListeners('exit');
-  await send(port, kind, body, size.warm, 0);
-  execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' });
-  await send(port, kind, body, size.count, 1_000_000);
-  execFileSync('callgrind_control', ['-d', String(child.pid)], { stdio: 'ignore' });
-  const dumps = readdirSync(dir).filter((f) => f.startsWith('cg.out.'));
-  const text = readFileSync(path.join(dir, dumps.sort().at(-1)), 'utf8');
-  const total = Number(/^(?:totals|summary): (\d+)/m.exec(text)[1]);
-  await new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGKILL')));
-  rmSync(dir, { recursive: true, force: true });
-  return total / size.count;
-}
-
-// Counts do not depend on what else runs, so receivers are measured `--jobs` at a time.
-const jobs = Math.max(1, Number(values.jobs));
+const server = path.join(root, 'bench/server.mjs');
 const results = [];
 for (const size of SIZES) {
   const body = orderOfSize(size.bytes);
   const rows = KINDS.map(({ kind, label }) => ({ kind, label, instructions: NaN }));
-  let next = 0;
-  const worker = async () => {
-    while (next < rows.length) {
-      const row = rows[next++];
-      row.instructions = await measure(row.kind, size, body);
-      console.log(
-        `${size.name.padEnd(7)} ${row.kind.padEnd(13)} ${(row.instructions / 1e6).toFixed(3)} M instructions per delivery`,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: jobs }, worker));
+  await inParallel(rows, Number(values.jobs), async (row) => {
+    row.instructions = await instructionsPerDelivery({
+      server,
+      kind: row.kind,
+      secret,
+      body,
+      warm: size.warm,
+      count: size.count,
+    });
+    console.log(
+      `${size.name.padEnd(7)} ${row.kind.padEnd(13)} ${(row.instructions / 1e6).toFixed(3)} M instructions per delivery`,
+    );
+  });
   results.push({ size: size.name, bytes: body.length, rows });
 }
 

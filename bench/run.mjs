@@ -1,16 +1,16 @@
-// `npm run bench`: requests per second and latency of five receivers, measured side by side in
+// `npm run bench`: requests per second and latency of six receivers, measured side by side in
 // interleaved rounds, each server in its own process and loaded by wrk from another, pinned to
 // separate cores when taskset exists. Prints a table with the ratios to express.json() and to
 // @octokit/webhooks, and writes docs/bench.svg and docs/bench.json.
 //
 //   npm run bench -- [--rounds 15] [--duration 2] [--connections 32] [--only a,b] [--sizes 4,340]
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { barChart } from './chart.mjs';
-import { headersFor, idHeaderFor, orderOfSize, receiversFrom } from './payloads.mjs';
+import { orderOfSize, receiversFrom } from './payloads.mjs';
+import { luaScript, pinned, requireWrk, startServer, wrk } from './wrk.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -30,93 +30,13 @@ const secret = 'bench-secret';
 const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
 const work = mkdtempSync(path.join(tmpdir(), 'violet-bench-'));
 
-if (spawnSync('wrk', ['--version']).error) {
-  console.error('wrk is needed: apt-get install -y wrk');
-  process.exit(1);
-}
-const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-const pin = (core, command, args) =>
-  pinned ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
+requireWrk();
 
 const KINDS = receiversFrom(values.only);
 const SIZES = [
   { name: '4 KB', bytes: 4 * 1024 },
   { name: '340 KB', bytes: 340 * 1024 },
 ].filter((size) => !values.sizes || values.sizes.split(',').includes(String(size.bytes / 1024)));
-
-function luaScript(kind, bodyPath, body) {
-  const { 'content-type': _type, ...headers } = headersFor(kind, body, secret);
-  const idHeader = idHeaderFor(kind);
-  return `local f = assert(io.open(${JSON.stringify(bodyPath)}, "rb"))
-wrk.body = f:read("*a")
-f:close()
-wrk.method = "POST"
-wrk.headers["content-type"] = "application/json"
-${Object.entries(headers)
-  .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
-  .join('\n')}
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
-local counter = 0
-function request()
-  counter = counter + 1
-  wrk.headers["${idHeader}"] = string.format("%d%012d", tid, counter)
-  return wrk.format(nil, "/webhooks")
-end
-`;
-}
-
-async function startServer(kind) {
-  const [command, args] = pin(0, process.execPath, [path.join(root, 'bench/server.mjs')]);
-  const child = spawn(command, args, {
-    env: { ...process.env, KIND: kind, SECRET: secret },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let onStats;
-  const port = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
-    child.stdout.on('data', (chunk) => {
-      const text = chunk.toString();
-      const listening = /LISTENING (\d+)/.exec(text);
-      if (listening) resolve(Number(listening[1]));
-      const stats = /STATS (\d+) (\d+)/.exec(text);
-      if (stats) onStats?.({ cpu: Number(stats[1]), requests: Number(stats[2]) });
-    });
-  });
-  child.removeAllListeners('exit');
-  return {
-    port,
-    stats: () => new Promise((resolve) => ((onStats = resolve), child.kill('SIGUSR2'))),
-    stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))),
-  };
-}
-
-function wrk(port, script, seconds) {
-  const [command, args] = pin(1, 'wrk', [
-    '-t1',
-    `-c${connections}`,
-    `-d${seconds}s`,
-    '--latency',
-    '-s',
-    script,
-    `http://127.0.0.1:${port}/webhooks`,
-  ]);
-  const out = execFileSync(command, args, { encoding: 'utf8' });
-  const ms = (text) => {
-    const [, value, unit] = /([\d.]+)(us|ms|s)/.exec(text) ?? [];
-    return Number(value) * (unit === 'us' ? 0.001 : unit === 's' ? 1000 : 1);
-  };
-  const bad = /Non-2xx or 3xx responses: (\d+)/.exec(out);
-  if (bad) throw new Error(`${bad[1]} answers were not 2xx:\n${out}`);
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]),
-    p50: ms(/^\s+50%\s+(\S+)/m.exec(out)[1]),
-    p99: ms(/^\s+99%\s+(\S+)/m.exec(out)[1]),
-  };
-}
 
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 const samples = new Map();
@@ -126,7 +46,10 @@ for (const size of SIZES) {
   writeFileSync(bodyPath, body);
   size.actual = body.length;
   for (const { kind } of KINDS) {
-    writeFileSync(path.join(work, `${kind}-${size.bytes}.lua`), luaScript(kind, bodyPath, body));
+    writeFileSync(
+      path.join(work, `${kind}-${size.bytes}.lua`),
+      luaScript(kind, bodyPath, body, secret),
+    );
   }
 }
 
@@ -139,10 +62,10 @@ const ratios = new Map();
 const results = [];
 for (const size of SIZES) {
   const servers = new Map();
-  for (const { kind } of KINDS) servers.set(kind, await startServer(kind));
+  for (const { kind } of KINDS) servers.set(kind, await startServer(kind, secret));
   try {
     const script = (kind) => path.join(work, `${kind}-${size.bytes}.lua`);
-    for (const { kind } of KINDS) wrk(servers.get(kind).port, script(kind), 2); // warm-up
+    for (const { kind } of KINDS) wrk(servers.get(kind).port, script(kind), 2, connections); // warm-up
     for (let round = 1; round <= rounds; round++) {
       // Rotate the order each round, so that no receiver always runs first or last.
       const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]);
@@ -150,7 +73,7 @@ for (const size of SIZES) {
       for (const { kind } of order) {
         const server = servers.get(kind);
         const before = await server.stats();
-        const result = wrk(server.port, script(kind), duration);
+        const result = wrk(server.port, script(kind), duration, connections);
         const after = await server.stats();
         result.cpu = (after.cpu - before.cpu) / (after.requests - before.requests);
         inRound.set(kind, result);
