@@ -2,7 +2,8 @@
 // the counters are zeroed, a fixed number of deliveries is sent from this process (not
 // counted), and the count is read. Shared by bench:instructions and bench:express-request.
 //
-// What makes the count repeatable (within about 0.5 % between runs):
+// What makes the count repeatable (within 1 % between runs on node:http, about 3 % in Express,
+// where it includes a share of full garbage collections):
 // - a long warm-up: V8 compiles hot code long after the first few hundred requests, and a
 //   compile inside the counted window would be charged to every delivery in it;
 // - node --predictable: no background compiler or GC threads, no time-driven GC heuristics;

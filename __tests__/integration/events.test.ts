@@ -119,6 +119,19 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     expect(order).toEqual(['type-1', 'type-2', 'star-1', 'star-2']);
   });
 
+  test("a listener added or removed between deliveries, of the type or of '*', counts from the next", async () => {
+    const { violet, app } = setup();
+    const calls: string[] = [];
+    const typed = () => void calls.push('type');
+    violet.on('ORDER_SHIPPED', typed);
+    await send(app, delivery('ORDER_SHIPPED')).expect(200);
+    violet.on('*', () => void calls.push('star'));
+    await send(app, delivery('ORDER_SHIPPED')).expect(200);
+    violet.off('ORDER_SHIPPED', typed);
+    await send(app, delivery('ORDER_SHIPPED')).expect(200);
+    expect(calls).toEqual(['type', 'type', 'star', 'star']);
+  });
+
   test('the answer waits for every returned promise, which run together', async () => {
     const { violet, app } = setup();
     const finished: string[] = [];

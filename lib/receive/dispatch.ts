@@ -26,8 +26,9 @@ function listenerFailed(event: VioletEvent, errors: unknown[]): VioletWebhookErr
 
 /**
  * Calls listeners the way the pipeline needs: of the event's type (known types only), then of
- * `'*'`, in registration order, all promises awaited together. The listener lists are copied
- * from the emitter once per change (the owner calls `invalidate()`), not once per delivery.
+ * `'*'`, in registration order, all promises awaited together. For each type, the list of its
+ * listeners followed by those of `'*'` is copied from the emitter once per change (the owner
+ * calls `invalidate()`), not once per delivery, so a delivery allocates nothing to find them.
  * A `once` wrapper that fired stays in the copy until the next change; calling it again does
  * nothing, as Node's once wrappers ignore a second call.
  */
@@ -41,12 +42,17 @@ export class Dispatcher {
     this.cache.clear();
   }
 
-  private listenersOf(name: string): readonly Listener[] {
-    let listeners = this.cache.get(name);
+  /** The listeners of `event`'s type, then of `'*'`; only those of `'*'` for an unknown type. */
+  private listenersFor(event: VioletEvent): readonly Listener[] {
+    // Unknown types share one entry: their names come from the sender and are not a closed set.
+    const key = event.family === 'unknown' ? '*' : event.type;
+    let listeners = this.cache.get(key);
     if (listeners === undefined) {
       // rawListeners keeps `once` wrappers, so a once-listener removes itself as emit would do.
-      listeners = this.emitter.rawListeners(name) as Listener[];
-      this.cache.set(name, listeners);
+      const everyType = this.emitter.rawListeners('*') as Listener[];
+      listeners =
+        key === '*' ? everyType : [...(this.emitter.rawListeners(key) as Listener[]), ...everyType];
+      this.cache.set(key, listeners);
     }
     return listeners;
   }
@@ -58,18 +64,12 @@ export class Dispatcher {
   dispatch(event: VioletEvent): Promise<void> | undefined {
     let errors: unknown[] | undefined;
     let pending: PromiseLike<unknown>[] | undefined;
-    const lists =
-      event.family === 'unknown'
-        ? [this.listenersOf('*')]
-        : [this.listenersOf(event.type), this.listenersOf('*')];
-    for (const listeners of lists) {
-      for (const listener of listeners) {
-        try {
-          const result = listener.call(this.emitter, event);
-          if (isThenable(result)) (pending ??= []).push(result);
-        } catch (error) {
-          (errors ??= []).push(error);
-        }
+    for (const listener of this.listenersFor(event)) {
+      try {
+        const result = listener.call(this.emitter, event);
+        if (isThenable(result)) (pending ??= []).push(result);
+      } catch (error) {
+        (errors ??= []).push(error);
       }
     }
     if (pending === undefined) {
