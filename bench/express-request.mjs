@@ -22,7 +22,7 @@ const { values } = parseArgs({
   },
 });
 
-/** An object with as many properties as an Express request has when a middleware runs. */
+/** An object with about as many properties as an Express request has when a middleware runs. */
 // Written out as literal assignments (as a constructor would be), so that V8 sees one shape.
 const Message = new Function(Array.from({ length: 40 }, (_, i) => `this.p${i} = ${i};`).join('\n'));
 const appRequest = Object.create(Message.prototype);
