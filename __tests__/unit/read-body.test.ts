@@ -45,6 +45,17 @@ test('a stream past the limit is refused with 413 without reading on', async () 
   });
 });
 
+test.each([
+  ['an async iterable', () => Readable.from(chunks).iterator()],
+  ['a string', () => whole],
+  ['a Buffer', () => Buffer.from(whole)],
+])('%s past the limit is refused with 413', async (_label, body) => {
+  await expect(readBody(body(), {}, 10, keys)).rejects.toMatchObject({
+    code: 'PAYLOAD_TOO_LARGE',
+    status: 413,
+  });
+});
+
 test('a stream that fails is a BodyStreamError, not an answer', async () => {
   const s = new PassThrough();
   const reading = readBody(s, {}, 1024, keys);

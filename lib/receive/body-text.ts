@@ -25,8 +25,3 @@ export class BodyText {
     return this.decoder === undefined ? this.text : this.text + this.decoder.end();
   }
 }
-
-/** The text of a body that is at hand whole. */
-export function decodeBody(bytes: Buffer): string {
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-}

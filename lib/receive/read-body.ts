@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { VioletWebhookError } from '../errors';
 import { StreamingHmac } from '../signature/hmac';
-import { BodyText, decodeBody } from './body-text';
+import { BodyText } from './body-text';
 import { headerValue, type BodySource, type HeaderMap } from './delivery';
 
 /** The body as text, and the HMAC of its exact bytes under each secret. */
@@ -50,10 +50,35 @@ function isAsyncIterable(source: unknown): source is AsyncIterable<Uint8Array | 
   );
 }
 
-function readReadable(stream: Readable, limit: number, hmac: StreamingHmac): Promise<string> {
+/** The bytes of one body as they arrive: counted against the limit, hashed and decoded. */
+class BodyIntake {
+  private received = 0;
+  private readonly hmac: StreamingHmac;
+  private readonly text = new BodyText();
+
+  constructor(
+    private readonly limit: number,
+    keys: readonly KeyObject[],
+  ) {
+    this.hmac = new StreamingHmac(keys);
+  }
+
+  /** Takes the next chunk; false, taking nothing, once the body is past the limit. */
+  take(bytes: Buffer): boolean {
+    this.received += bytes.length;
+    if (this.received > this.limit) return false;
+    this.hmac.update(bytes);
+    this.text.add(bytes);
+    return true;
+  }
+
+  end(): ReadBody {
+    return { text: this.text.end(), digests: this.hmac.digests() };
+  }
+}
+
+function readReadable(stream: Readable, intake: BodyIntake, limit: number): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
-    const text = new BodyText();
-    let received = 0;
     const cleanup = (): void => {
       stream.off('data', onData);
       stream.off('end', onEnd);
@@ -61,21 +86,15 @@ function readReadable(stream: Readable, limit: number, hmac: StreamingHmac): Pro
       stream.off('close', onClose);
     };
     const onData = (chunk: Buffer | string): void => {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      received += bytes.length;
-      if (received > limit) {
-        cleanup();
-        // Discard the rest instead of destroying the socket, so the sender still gets the 413.
-        stream.resume();
-        reject(tooLarge(limit));
-        return;
-      }
-      hmac.update(bytes);
-      text.add(bytes);
+      if (intake.take(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) return;
+      cleanup();
+      // Discard the rest instead of destroying the socket, so the sender still gets the 413.
+      stream.resume();
+      reject(tooLarge(limit));
     };
     const onEnd = (): void => {
       cleanup();
-      resolve(text.end());
+      resolve(intake.end());
     };
     const onError = (error: Error): void => {
       cleanup();
@@ -92,19 +111,13 @@ function readReadable(stream: Readable, limit: number, hmac: StreamingHmac): Pro
 
 async function readIterable(
   source: AsyncIterable<Uint8Array | string>,
+  intake: BodyIntake,
   limit: number,
-  hmac: StreamingHmac,
-): Promise<string> {
-  const text = new BodyText();
-  let received = 0;
+): Promise<ReadBody> {
   for await (const chunk of source) {
-    const bytes = toBuffer(chunk);
-    received += bytes.length;
-    if (received > limit) throw tooLarge(limit);
-    hmac.update(bytes);
-    text.add(bytes);
+    if (!intake.take(toBuffer(chunk))) throw tooLarge(limit);
   }
-  return text.end();
+  return intake.end();
 }
 
 function toBuffer(source: Buffer | Uint8Array | string): Buffer {
@@ -125,21 +138,16 @@ export async function readBody(
 ): Promise<ReadBody> {
   const length = headerValue(headers, 'content-length');
   if (length !== undefined && Number(length) > limit) throw tooLarge(limit);
-  const hmac = new StreamingHmac(keys);
-  let text: string;
+  const intake = new BodyIntake(limit, keys);
   if (typeof source === 'string' || source instanceof Uint8Array) {
-    const bytes = toBuffer(source);
-    if (bytes.length > limit) throw tooLarge(limit);
-    hmac.update(bytes);
-    text = decodeBody(bytes);
-  } else if (isReadable(source)) {
-    if (source.readableEnded) throw bodyAlreadyRead();
-    text = await readReadable(source, limit, hmac);
-  } else if (isAsyncIterable(source)) {
-    text = await readIterable(source, limit, hmac);
-  } else {
-    // A parsed object (or anything else) has lost the exact bytes the signature covers.
-    throw bodyAlreadyRead();
+    if (!intake.take(toBuffer(source))) throw tooLarge(limit);
+    return intake.end();
   }
-  return { text, digests: hmac.digests() };
+  if (isReadable(source)) {
+    if (source.readableEnded) throw bodyAlreadyRead();
+    return readReadable(source, intake, limit);
+  }
+  if (isAsyncIterable(source)) return readIterable(source, intake, limit);
+  // A parsed object (or anything else) has lost the exact bytes the signature covers.
+  throw bodyAlreadyRead();
 }
