@@ -1,77 +1,6 @@
-/**
- * Violet's event catalogue: every event type, grouped by the entity family whose payload it
- * carries. Source: docs.violet.io, prism/webhooks/events and its entity pages.
- */
-export const EVENT_TYPES_BY_FAMILY = {
-  order: [
-    'ORDER_ACCEPTED',
-    'ORDER_UPDATED',
-    'ORDER_COMPLETED',
-    'ORDER_SHIPPED',
-    'ORDER_DELIVERED',
-    'ORDER_REFUNDED',
-    'ORDER_RETURNED',
-    'ORDER_CANCELLED',
-    'ORDER_FAILED',
-    'RELAY_ORDER_UPDATED',
-  ],
-  merchant: [
-    'MERCHANT_CONNECTED',
-    'MERCHANT_DISCONNECTED',
-    'MERCHANT_ENABLED',
-    'MERCHANT_DISABLED',
-    'MERCHANT_COMPLETE',
-    'MERCHANT_NEEDS_ATTENTION',
-  ],
-  offer: [
-    'OFFER_CREATED',
-    'OFFER_ADDED',
-    'OFFER_UPDATED',
-    'OFFER_REMOVED',
-    'OFFER_DELETED',
-    'RELAY_OFFER_CREATED',
-    'RELAY_OFFER_UPDATED',
-    'RELAY_OFFER_REMOVED',
-  ],
-  collection: [
-    'COLLECTION_CREATED',
-    'COLLECTION_UPDATED',
-    'COLLECTION_REMOVED',
-    'COLLECTION_OFFERS_UPDATED',
-  ],
-  sync: [
-    'PRODUCT_SYNC_STARTED',
-    'PRODUCT_SYNC_COMPLETED',
-    'PRODUCT_SYNC_FAILED',
-    'COLLECTION_SYNC_STARTED',
-    'COLLECTION_SYNC_COMPLETED',
-    'COLLECTION_SYNC_FAILED',
-  ],
-  payoutAccount: [
-    'MERCHANT_PAYOUT_ACCOUNT_CREATED',
-    'MERCHANT_PAYOUT_ACCOUNT_REQUIREMENTS_UPDATED',
-    'MERCHANT_PAYOUT_ACCOUNT_ACTIVATED',
-    'MERCHANT_PAYOUT_ACCOUNT_DEACTIVATED',
-    'MERCHANT_PAYOUT_ACCOUNT_DELETED',
-  ],
-  transaction: [
-    'PAYMENT_TRANSACTION_CAPTURE_STATUS_UPDATED',
-    'PAYMENT_TRANSACTION_AUTHORIZED',
-    'PAYMENT_TRANSACTION_CAPTURED',
-    'PAYMENT_TRANSACTION_REFUNDED',
-    'PAYMENT_TRANSACTION_PARTIALLY_REFUNDED',
-    'PAYMENT_TRANSACTION_FAILED',
-  ],
-  transfer: [
-    'TRANSFER_SENT',
-    'TRANSFER_PARTIALLY_SENT',
-    'TRANSFER_FAILED',
-    'TRANSFER_UPDATED',
-    'TRANSFER_REVERSED',
-    'TRANSFER_PARTIALLY_REVERSED',
-    'TRANSFER_REVERSAL_FAILED',
-  ],
-} as const;
+import { EVENT_TYPES_BY_FAMILY, EVENT_TYPE_ALIASES } from './generated/catalogue';
+
+export { EVENT_TYPES_BY_FAMILY };
 
 type ByFamily = typeof EVENT_TYPES_BY_FAMILY;
 
@@ -110,11 +39,8 @@ export const VIOLET_EVENT_TYPES: readonly VioletEventType[] = Object.freeze(
   Object.values(EVENT_TYPES_BY_FAMILY).flat(),
 );
 
-/** Spellings Violet also sends, mapped to the canonical one. */
-const ALIASES: ReadonlyMap<string, VioletEventType> = new Map([
-  // Both spellings occur in Violet's own enums.
-  ['ORDER_CANCELED', 'ORDER_CANCELLED'],
-]);
+/** Spellings Violet also sends, mapped to the canonical one (lib/schemas/catalogue.json). */
+const ALIASES: ReadonlyMap<string, VioletEventType> = new Map(Object.entries(EVENT_TYPE_ALIASES));
 
 const FAMILY_OF = new Map<string, EventFamily>();
 for (const [family, types] of Object.entries(EVENT_TYPES_BY_FAMILY)) {

@@ -1,16 +1,6 @@
 import type { EventFamily, EventTypeOf, VioletEventType } from './event-types';
-import type {
-  Bag,
-  Collection,
-  Merchant,
-  Offer,
-  Order,
-  OrderSku,
-  PaymentTransaction,
-  PayoutAccount,
-  SyncStatus,
-  Transfer,
-} from './generated/payloads';
+import type { FamilyPayloads } from './generated/catalogue';
+import type { Bag, Order, OrderSku } from './generated/payloads';
 
 /**
  * Fields every event has, whatever its type.
@@ -19,7 +9,10 @@ import type {
  * const label = (e: VioletEventBase<string, string>) => `${e.type} ${e.id}`;
  */
 export interface VioletEventBase<T extends string, F extends string> {
-  /** The event type in its canonical spelling (`ORDER_CANCELED` arrives as `ORDER_CANCELLED`). */
+  /**
+   * The event type in its canonical spelling (`ORDER_CANCELED` arrives as `ORDER_CANCELLED`);
+   * `'unknown'` for a type this package does not know, whose name is in `rawType`.
+   */
   readonly type: T;
   /** The entity family, also the name of the field that holds the payload (`'unknown'` for new types). */
   readonly family: F;
@@ -45,10 +38,10 @@ export interface VioletEventBase<T extends string, F extends string> {
   readonly secretIndex: number;
 }
 
-/** An event of family `F`: its payload, of type `P`, is also in the field named after `F`. */
-type FamilyEvent<F extends EventFamily, P, T extends string> = VioletEventBase<T, F> & {
-  readonly payload: P;
-} & { readonly [K in F]: P };
+/** An event of family `F`: its payload is also in the field named after `F`. */
+type FamilyEvent<F extends EventFamily, T extends EventTypeOf<F>> = VioletEventBase<T, F> & {
+  readonly payload: FamilyPayloads[F];
+} & { readonly [K in F]: FamilyPayloads[F] };
 
 /**
  * An order event: the whole order, with the bag and line item that changed resolved.
@@ -83,7 +76,7 @@ export interface OrderEvent<
  */
 export interface MerchantEvent<
   T extends EventTypeOf<'merchant'> = EventTypeOf<'merchant'>,
-> extends FamilyEvent<'merchant', Merchant, T> {}
+> extends FamilyEvent<'merchant', T> {}
 
 /**
  * An offer event (added, updated, removed, ...).
@@ -93,7 +86,7 @@ export interface MerchantEvent<
  */
 export interface OfferEvent<
   T extends EventTypeOf<'offer'> = EventTypeOf<'offer'>,
-> extends FamilyEvent<'offer', Offer, T> {}
+> extends FamilyEvent<'offer', T> {}
 
 /**
  * A collection event.
@@ -103,7 +96,7 @@ export interface OfferEvent<
  */
 export interface CollectionEvent<
   T extends EventTypeOf<'collection'> = EventTypeOf<'collection'>,
-> extends FamilyEvent<'collection', Collection, T> {}
+> extends FamilyEvent<'collection', T> {}
 
 /**
  * A product or collection sync event.
@@ -113,7 +106,6 @@ export interface CollectionEvent<
  */
 export interface SyncEvent<T extends EventTypeOf<'sync'> = EventTypeOf<'sync'>> extends FamilyEvent<
   'sync',
-  SyncStatus,
   T
 > {}
 
@@ -127,19 +119,19 @@ export interface SyncEvent<T extends EventTypeOf<'sync'> = EventTypeOf<'sync'>> 
  */
 export interface PayoutAccountEvent<
   T extends EventTypeOf<'payoutAccount'> = EventTypeOf<'payoutAccount'>,
-> extends FamilyEvent<'payoutAccount', PayoutAccount, T> {}
+> extends FamilyEvent<'payoutAccount', T> {}
 
 /**
  * A payment transaction event.
  *
  * @example
- * violet.on('PAYMENT_TRANSACTION_CAPTURED', (event: PaymentTransactionEvent) =>
+ * violet.on('PAYMENT_TRANSACTION_CAPTURE_STATUS_CAPTURED', (event: PaymentTransactionEvent) =>
  *   markPaid(event.transaction.order_id, event.transaction.amount),
  * );
  */
 export interface PaymentTransactionEvent<
   T extends EventTypeOf<'transaction'> = EventTypeOf<'transaction'>,
-> extends FamilyEvent<'transaction', PaymentTransaction, T> {}
+> extends FamilyEvent<'transaction', T> {}
 
 /**
  * A transfer event.
@@ -149,31 +141,38 @@ export interface PaymentTransactionEvent<
  */
 export interface TransferEvent<
   T extends EventTypeOf<'transfer'> = EventTypeOf<'transfer'>,
-> extends FamilyEvent<'transfer', Transfer, T> {}
+> extends FamilyEvent<'transfer', T> {}
 
 /**
- * An event of a type this package does not know yet; it reaches `'*'` listeners only.
+ * An event of a type this package does not know yet; it reaches `'*'` listeners only. Its `type`
+ * is `'unknown'` (a value no Violet topic can take), so that comparing `type` with a known name
+ * narrows away this member; the name Violet sent is in `rawType`.
  *
  * @example
  * violet.on('*', (event) => {
- *   if (event.family === 'unknown') log('new Violet event type', event.type);
+ *   if (event.type === 'unknown') log('new Violet event type', event.rawType);
  * });
  */
-export interface UnknownVioletEvent extends VioletEventBase<string, 'unknown'> {
+export interface UnknownVioletEvent extends VioletEventBase<'unknown', 'unknown'> {
   readonly payload: unknown;
 }
 
-/** The event interface of each family, for one event type of it. */
-interface EventOfFamily<T> {
-  order: T extends EventTypeOf<'order'> ? OrderEvent<T> : never;
-  merchant: T extends EventTypeOf<'merchant'> ? MerchantEvent<T> : never;
-  offer: T extends EventTypeOf<'offer'> ? OfferEvent<T> : never;
-  collection: T extends EventTypeOf<'collection'> ? CollectionEvent<T> : never;
-  sync: T extends EventTypeOf<'sync'> ? SyncEvent<T> : never;
-  payoutAccount: T extends EventTypeOf<'payoutAccount'> ? PayoutAccountEvent<T> : never;
-  transaction: T extends EventTypeOf<'transaction'> ? PaymentTransactionEvent<T> : never;
-  transfer: T extends EventTypeOf<'transfer'> ? TransferEvent<T> : never;
+/** The event interface of each family, for its types among `T`: the one family list here. */
+interface FamilyEvents<T> {
+  order: OrderEvent<Extract<T, EventTypeOf<'order'>>>;
+  merchant: MerchantEvent<Extract<T, EventTypeOf<'merchant'>>>;
+  offer: OfferEvent<Extract<T, EventTypeOf<'offer'>>>;
+  collection: CollectionEvent<Extract<T, EventTypeOf<'collection'>>>;
+  sync: SyncEvent<Extract<T, EventTypeOf<'sync'>>>;
+  payoutAccount: PayoutAccountEvent<Extract<T, EventTypeOf<'payoutAccount'>>>;
+  transaction: PaymentTransactionEvent<Extract<T, EventTypeOf<'transaction'>>>;
+  transfer: TransferEvent<Extract<T, EventTypeOf<'transfer'>>>;
 }
+
+/** The family of an event type. */
+type FamilyOfType<T extends VioletEventType> = {
+  [F in EventFamily]: T extends EventTypeOf<F> ? F : never;
+}[EventFamily];
 
 /**
  * The event a listener of type `T` receives.
@@ -181,13 +180,17 @@ interface EventOfFamily<T> {
  * @example
  * type Shipped = VioletEventOf<'ORDER_SHIPPED'>; // OrderEvent<'ORDER_SHIPPED'>
  */
-export type VioletEventOf<T extends VioletEventType> = EventOfFamily<T>[EventFamily];
+export type VioletEventOf<T extends VioletEventType> = T extends VioletEventType
+  ? FamilyEvents<T>[FamilyOfType<T>]
+  : never;
 
 /**
- * Every event, discriminated on `type` (and on `family`).
+ * Every event, discriminated on `type` (and on `family`): comparing `type` with a known name
+ * narrows it to that event.
  *
  * @example
  * function handle(event: VioletEvent) {
+ *   if (event.type === 'ORDER_SHIPPED') return event.bag?.id;
  *   switch (event.family) {
  *     case 'order': return event.order.id;
  *     case 'transfer': return event.transfer.amount;
@@ -195,15 +198,7 @@ export type VioletEventOf<T extends VioletEventType> = EventOfFamily<T>[EventFam
  * }
  */
 export type VioletEvent =
-  | OrderEvent
-  | MerchantEvent
-  | OfferEvent
-  | CollectionEvent
-  | SyncEvent
-  | PayoutAccountEvent
-  | PaymentTransactionEvent
-  | TransferEvent
-  | UnknownVioletEvent;
+  { [F in EventFamily]: FamilyEvents<EventTypeOf<F>>[F] }[EventFamily] | UnknownVioletEvent;
 
 /**
  * Every event of a known type.

@@ -178,7 +178,11 @@ describe('the violet-webhooks command', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual([...VIOLET_EVENT_TYPES]);
-    expect(lines).toContain(`${'TRANSFER_SENT'.padEnd(48)}transfer`);
+    expect(lines.map((l) => l.split(/\s+/))).toContainEqual(['TRANSFER_SENT', 'transfer']);
+    expect(lines.map((l) => l.split(/\s+/))).toContainEqual([
+      'PAYMENT_TRANSACTION_CAPTURE_STATUS_PARTIALLY_REFUNDED',
+      'transaction',
+    ]);
   });
 
   test.each(['send', 'sign', 'types'])(

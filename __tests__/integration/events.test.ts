@@ -176,7 +176,8 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     await send(app, d).expect(200, { received: true });
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({
-      type: 'ORDER_TELEPORTED',
+      type: 'unknown',
+      rawType: 'ORDER_TELEPORTED',
       family: 'unknown',
       payload: { id: 7, where: 'moon' },
     });

@@ -105,7 +105,7 @@ const pipeline = `
 test('require() works, with the testing and redis entry points', () => {
   const code = `const PKG = require('express-violet-webhooks'); const TESTING = require('express-violet-webhooks/testing');
     require('express-violet-webhooks/redis'); ${pipeline}`;
-  expect(run('node', ['-e', code]).trim()).toBe('200 Maple & Pine Outfitters 52');
+  expect(run('node', ['-e', code]).trim()).toBe('200 Maple & Pine Outfitters 53');
 });
 
 test('import works, with named exports', () => {
@@ -113,7 +113,7 @@ test('import works, with named exports', () => {
     import { RedisDedupeStore } from 'express-violet-webhooks/redis'; if (typeof RedisDedupeStore !== 'function') throw new Error('no store');
     ${pipeline}`;
   expect(run('node', ['--input-type=module', '-e', code]).trim()).toBe(
-    '200 Maple & Pine Outfitters 52',
+    '200 Maple & Pine Outfitters 53',
   );
 });
 
@@ -146,7 +146,7 @@ test('the packed files are only what users need', () => {
 
 test('the command runs from node_modules/.bin', () => {
   const types = run(path.join(project, 'node_modules/.bin/violet-webhooks'), ['types']);
-  expect(types.trim().split('\n')).toHaveLength(52);
+  expect(types.trim().split('\n')).toHaveLength(53);
   expect(
     run(
       path.join(project, 'node_modules/.bin/violet-webhooks'),

@@ -54,7 +54,7 @@ violet.on('MERCHANT_PAYOUT_ACCOUNT_REQUIREMENTS_UPDATED', (e) => {
   void e.merchant;
   void [account, external];
 });
-violet.on('PAYMENT_TRANSACTION_PARTIALLY_REFUNDED', (e) => {
+violet.on('PAYMENT_TRANSACTION_CAPTURE_STATUS_PARTIALLY_REFUNDED', (e) => {
   const transaction: PaymentTransaction = e.transaction;
   // @ts-expect-error a payment transaction event has no transfer
   void e.transfer;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { EVENT_TYPES_BY_FAMILY } from '../event-types';
+import { EVENT_TYPES_BY_FAMILY, VIOLET_EVENT_TYPES } from '../event-types';
 import { sign } from '../signature/sign';
 import { send } from './send-command';
 import { HELP, UsageError } from './usage';
@@ -59,8 +59,10 @@ export async function main(argv: string[]): Promise<number> {
       if (help) return (out(HELP.types), 0);
       if (positionals.length > 0)
         throw new UsageError(`unexpected argument: ${positionals[0]}`, 'types');
+      // Two spaces past the longest name, so that every line splits into two columns.
+      const width = Math.max(...VIOLET_EVENT_TYPES.map((type) => type.length)) + 2;
       for (const [family, types] of Object.entries(EVENT_TYPES_BY_FAMILY)) {
-        for (const type of types) out(`${type.padEnd(48)}${family}`);
+        for (const type of types) out(`${type.padEnd(width)}${family}`);
       }
       return 0;
     }

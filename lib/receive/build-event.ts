@@ -48,7 +48,7 @@ export function buildEvent(
 ): VioletEvent {
   const base = common(h, secretIndex, receivedAt);
   if (h.type === undefined) {
-    return { type: h.rawType, family: 'unknown', ...base, payload };
+    return { type: 'unknown', family: 'unknown', ...base, payload };
   }
   const family = familyOf(h.type);
   if (family === 'order') {

@@ -5,33 +5,10 @@ import {
   type EventTypeOf,
   type VioletEventType,
 } from '../event-types';
-import type {
-  Collection,
-  Merchant,
-  Offer,
-  Order,
-  PaymentTransaction,
-  PayoutAccount,
-  SyncStatus,
-  Transfer,
-} from '../generated/payloads';
+import type { FamilyPayloads } from '../generated/catalogue';
+import type { Order } from '../generated/payloads';
 
-/**
- * The payload type each family carries.
- *
- * @example
- * type Body = FamilyPayloads['order']; // Order
- */
-export interface FamilyPayloads {
-  order: Order;
-  merchant: Merchant;
-  offer: Offer;
-  collection: Collection;
-  sync: SyncStatus;
-  payoutAccount: PayoutAccount;
-  transaction: PaymentTransaction;
-  transfer: Transfer;
-}
+export type { FamilyPayloads };
 
 /**
  * The payload type of one event type.
@@ -365,9 +342,11 @@ const SAMPLES: { [F in EventFamily]: (type: VioletEventType) => FamilyPayloads[F
     status: type.endsWith('FAILED') ? 'FAILED' : 'SUCCEEDED',
     capture_status: type.endsWith('AUTHORIZED')
       ? 'UNCAPTURED'
-      : type.endsWith('REFUNDED')
-        ? 'REFUNDED'
-        : 'CAPTURED',
+      : type.endsWith('PARTIALLY_REFUNDED')
+        ? 'PARTIALLY_REFUNDED'
+        : type.endsWith('REFUNDED')
+          ? 'REFUNDED'
+          : 'CAPTURED',
     date_created: DATE,
     date_last_modified: DATE,
   }),
