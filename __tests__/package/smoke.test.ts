@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -59,7 +59,7 @@ function tsconfig(module: string, moduleResolution: string): string {
       exactOptionalPropertyTypes: true,
       esModuleInterop: true,
     },
-    files: ['consumer.ts'],
+    files: ['consumer.ts', 'narrowing.ts'],
   });
 }
 
@@ -125,6 +125,11 @@ test.each([
   'a strict TypeScript file compiles with module %s / moduleResolution %s',
   (module, resolution) => {
     writeFileSync(path.join(project, 'consumer.ts'), consumer);
+    // The narrowing type tests, against the published types rather than the sources.
+    copyFileSync(
+      path.join(__dirname, '../types/narrowing.typecheck.ts'),
+      path.join(project, 'narrowing.ts'),
+    );
     writeFileSync(path.join(project, 'tsconfig.json'), tsconfig(module, resolution));
     expect(() => run('node', [tsc, '-p', 'tsconfig.json'])).not.toThrow();
   },
