@@ -3,6 +3,7 @@ export const ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
+  BODY_STREAM_FAILED: 400,
   BODY_ALREADY_PARSED: 500,
   MISSING_SIGNATURE: 401,
   INVALID_SIGNATURE: 401,
@@ -49,8 +50,11 @@ export interface VioletWebhookErrorDetails {
   headers?: Readonly<Record<string, string>> | undefined;
 }
 
+/** Marks the package's errors, so that a second copy of the package recognises them too. */
+const BRAND = Symbol.for('express-violet-webhooks.VioletWebhookError');
+
 /**
- * The one error class of the package: a rejected delivery or a failed listener.
+ * The error class of the package: a rejected delivery or a failed listener.
  * It has the shape of http-errors (`status`, `statusCode`, `expose`, `headers`), so Express's
  * default error handler answers it correctly when the middleware runs with `respond: false`.
  *
@@ -60,7 +64,7 @@ export interface VioletWebhookErrorDetails {
  * });
  */
 export class VioletWebhookError extends Error {
-  override readonly name = 'VioletWebhookError';
+  override readonly name: string = 'VioletWebhookError';
   readonly code: VioletWebhookErrorCode;
   readonly status: number;
   /** True for 4xx: the message is safe to show to the sender. */
@@ -92,6 +96,27 @@ export class VioletWebhookError extends Error {
     return this.status;
   }
 }
+Object.defineProperty(VioletWebhookError.prototype, BRAND, { value: true });
+
+/**
+ * The body could not be read to its end: the sender aborted or reset the connection, sent fewer
+ * bytes than its `Content-Length`, or the stream or iterable given to `receive()` failed. Code
+ * `BODY_STREAM_FAILED`, status 400; `cause` holds the stream's own error. Nothing was verified
+ * or processed, and the connection is usually gone, so the answer is rarely read: `receive()`
+ * resolves with it rather than rejecting, so that no client can crash a server.
+ *
+ * @example
+ * violet.on('error', (err) => {
+ *   if (err instanceof BodyStreamError) metrics.increment('violet.aborted');
+ * });
+ */
+export class BodyStreamError extends VioletWebhookError {
+  override readonly name = 'BodyStreamError';
+
+  constructor(message: string, cause?: unknown) {
+    super('BODY_STREAM_FAILED', message, { cause });
+  }
+}
 
 /**
  * Narrows an unknown value to a {@link VioletWebhookError}.
@@ -103,5 +128,10 @@ export class VioletWebhookError extends Error {
  * });
  */
 export function isVioletWebhookError(value: unknown): value is VioletWebhookError {
-  return value instanceof VioletWebhookError;
+  // Not only instanceof: with two copies of the package installed (one a dependency of another
+  // library), an error made by one copy is not an instance of the other copy's class.
+  return (
+    value instanceof VioletWebhookError ||
+    (value instanceof Error && (value as unknown as Record<symbol, unknown>)[BRAND] === true)
+  );
 }

@@ -6,10 +6,11 @@ export type {
   ReceiveInput,
 } from './violet-webhooks';
 export type { VioletWebhooksOptions, JsonSchema } from './options';
-export type { ReceiveResult, ReceiveResponseBody } from './receive/receive';
+export type { ReceiveResult, ReceiveResponseBody } from './receive/result';
+export { writeResult } from './http/write-result';
 export type { BodySource, HeaderMap } from './receive/delivery';
 
-export { VioletWebhookError, isVioletWebhookError } from './errors';
+export { VioletWebhookError, BodyStreamError, isVioletWebhookError } from './errors';
 export type { VioletWebhookErrorCode, SchemaIssue } from './errors';
 
 export { VIOLET_EVENT_TYPES, isVioletEventType } from './event-types';

@@ -10,7 +10,9 @@ import {
 } from './express/middleware';
 import { resolveOptions, type VioletWebhooksOptions } from './options';
 import type { BodySource, HeaderMap } from './receive/delivery';
-import { Pipeline, type ReceiveResult } from './receive/receive';
+import type { ListenerRegistry } from './receive/dispatch';
+import { Pipeline } from './receive/pipeline';
+import type { ReceiveResult } from './receive/result';
 
 /**
  * The listener type of every name the middleware emits.
@@ -119,23 +121,10 @@ function lowerCaseHeaders(headers: ReceiveInput['headers']): HeaderMap {
  */
 export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
   const resolved = resolveOptions(options);
-  const emitter = new EventEmitter();
-  // Like Express's own `app`: a function with EventEmitter mixed in. The emitter state lives on
-  // the function, so `violet.on(...)` and the pipeline see the same listeners.
-  const pipeline = new Pipeline(resolved, emitter);
-  const handler = createMiddleware(pipeline, resolved.respond) as unknown as VioletWebhooks;
-  for (const name of EMITTER_METHODS) {
-    const method = (emitter as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
-    Object.defineProperty(handler, name, {
-      configurable: true,
-      writable: true,
-      value: (...args: unknown[]) => {
-        pipeline.listenersChanged();
-        const result = method?.apply(emitter, args);
-        return result === emitter ? handler : result;
-      },
-    });
-  }
+  const runner = { run: (...args: Parameters<Pipeline['run']>) => pipeline.run(...args) };
+  const handler = createMiddleware(runner, resolved.respond) as unknown as VioletWebhooks;
+  mixInEmitter(handler, () => pipeline.listenersChanged());
+  const pipeline = new Pipeline(resolved, handler as unknown as ListenerRegistry);
   handler.receive = (input) =>
     pipeline.run({
       method: input.method,
@@ -149,7 +138,8 @@ export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
   return handler;
 }
 
-const EMITTER_METHODS = [
+/** The EventEmitter methods that add or remove listeners. */
+const CHANGING = [
   'on',
   'addListener',
   'prependListener',
@@ -158,11 +148,34 @@ const EMITTER_METHODS = [
   'off',
   'removeListener',
   'removeAllListeners',
-  'listeners',
-  'rawListeners',
-  'listenerCount',
-  'eventNames',
-  'emit',
-  'setMaxListeners',
-  'getMaxListeners',
 ] as const;
+
+/**
+ * Like Express's own `app`: EventEmitter's methods mixed into the middleware function, with the
+ * listener state on the function itself. So a listener's `this` is the middleware, and
+ * `this.on(...)` inside a listener registers where deliveries see it. The methods that change
+ * listeners also tell the pipeline, whose listener lists are copied once per change.
+ */
+function mixInEmitter(target: object, changed: () => void): void {
+  const proto = EventEmitter.prototype as unknown as Record<string | symbol, unknown>;
+  for (const key of Reflect.ownKeys(proto)) {
+    if (key === 'constructor') continue;
+    Object.defineProperty(target, key, {
+      ...Object.getOwnPropertyDescriptor(proto, key),
+      enumerable: false,
+    });
+  }
+  for (const name of CHANGING) {
+    const method = proto[name] as (...args: unknown[]) => unknown;
+    Object.defineProperty(target, name, {
+      configurable: true,
+      writable: true,
+      value(this: unknown, ...args: unknown[]) {
+        const result = method.apply(this, args);
+        changed();
+        return result;
+      },
+    });
+  }
+  (EventEmitter as unknown as { init: (this: object) => void }).init.call(target);
+}

@@ -237,8 +237,13 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     violet.on('ORDER_SHIPPED', (event) => void events.push(event));
     await send(
       app,
-      delivery('ORDER_SHIPPED', { payload: { id: 'not-a-number', bags: 'none' }, bagId: 1 }),
+      delivery('ORDER_SHIPPED', {
+        payload: { id: 'not-a-number', bags: 'none' },
+        bagId: 1,
+        headers: { 'x-violet-order-id': '5' },
+      }),
     ).expect(200);
+    expect(events[0]?.orderId).toBe(5);
     expect(events[0]?.bag).toBeUndefined();
   });
 

@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import createDebug from 'debug';
 import type { VioletEvent } from '../events';
 import type { BodySource } from '../receive/delivery';
-import { BodyStreamError } from '../receive/read-body';
-import { DUPLICATE, RECEIVED, type Pipeline, type ReceiveResult } from '../receive/receive';
+import { writeResult } from '../http/write-result';
+import type { EventHolder } from '../receive/pipeline';
+import type { Delivery } from '../receive/delivery';
+import type { ReceiveResult } from '../receive/result';
 
 const debug = createDebug('violet-webhooks:express');
 
@@ -46,43 +48,16 @@ function bodySource(req: MiddlewareRequest): BodySource {
   return req;
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-/** An answer's body as sent: its JSON text and the headers that describe it. */
-interface Serialised {
-  readonly text: string;
-  readonly headers: Readonly<Record<string, string>>;
+/** What the adapter runs a delivery through: the pipeline. */
+export interface DeliveryRunner {
+  run(delivery: Delivery, holder?: EventHolder): Promise<ReceiveResult>;
 }
 
-function serialise(body: ReceiveResult['body']): Serialised {
-  const text = JSON.stringify(body);
-  // An explicit length: after writeHead(), Node would otherwise send the body chunked.
-  const headers = { 'Content-Type': JSON_TYPE, 'Content-Length': String(Buffer.byteLength(text)) };
-  return { text, headers };
-}
-
-/** The two answers that make up nearly all traffic, serialised once. */
-const ANSWER_RECEIVED = serialise(RECEIVED);
-const ANSWER_DUPLICATE = serialise(DUPLICATE);
-
-function writeResult(res: MiddlewareResponse, result: ReceiveResult): void {
-  // headersSent holds once anything, the end included, has been written.
-  if (res.headersSent) return;
-  const answer =
-    result.body === RECEIVED
-      ? ANSWER_RECEIVED
-      : result.body === DUPLICATE
-        ? ANSWER_DUPLICATE
-        : serialise(result.body);
-  res.writeHead(
-    result.status,
-    result.headers === undefined ? answer.headers : { ...result.headers, ...answer.headers },
-  );
-  res.end(answer.text);
-}
-
-/** The thin Express adapter: req and res in, an answer or `next(err)` out. */
-export function createMiddleware(pipeline: Pipeline, respond: boolean) {
+/**
+ * The thin Express adapter: req and res in, an answer or `next(err)` out. With `respond: false`
+ * every failure goes to `next(err)`, a body stream that failed included, as body-parser does.
+ */
+export function createMiddleware(pipeline: DeliveryRunner, respond: boolean) {
   return function violetWebhooksMiddleware(
     req: MiddlewareRequest,
     res: MiddlewareResponse,
@@ -91,18 +66,18 @@ export function createMiddleware(pipeline: Pipeline, respond: boolean) {
     const delivery = { method: req.method, headers: req.headers, body: bodySource(req) };
     pipeline.run(delivery, req).then(
       (result) => {
-        if (respond) return writeResult(res, result);
+        if (respond) {
+          if (result.error?.code === 'BODY_STREAM_FAILED') {
+            debug('request body stream failed; the sender is gone, nothing to answer');
+          }
+          return writeResult(res, result);
+        }
         if (res.locals !== undefined) res.locals.violetResult = result;
         if (result.error !== undefined) return next(result.error);
         next();
       },
-      (error: unknown) => {
-        if (error instanceof BodyStreamError) {
-          debug('request body stream failed; the sender is gone, nothing to answer');
-          return;
-        }
-        next(error);
-      },
+      // A fault of this package, never of the sender: Express's error handling takes it.
+      next,
     );
   };
 }

@@ -36,9 +36,9 @@ function common(h: DeliveryHeaders, secretIndex: number, receivedAt: Date) {
 }
 
 /**
- * Step 9a: the typed event. Order events get the bag named by `x-violet-bag-id` and, inside it,
- * the line item whose `sku_id` is `x-violet-sku-id`. Defensive about shapes, because with
- * `validation: 'off'` the payload is any JSON.
+ * Step 8: the typed event. Order events get the bag named by `x-violet-bag-id` and, inside it,
+ * the line item whose `sku_id` is `x-violet-sku-id`. Defensive about the shapes of bags and line
+ * items, because with `validation: 'off'` they may be any JSON.
  */
 export function buildEvent(
   h: DeliveryHeaders,
@@ -52,17 +52,16 @@ export function buildEvent(
   }
   const family = familyOf(h.type);
   if (family === 'order') {
+    // checkIds made sure the order is an object with a safe id where the header gives none.
     const order = payload as Order;
-    const isObject = order !== null && typeof order === 'object';
-    const bag = findById<Bag>(isObject ? order.bags : undefined, h.bagId);
+    const bag = findById<Bag>(order.bags, h.bagId);
     return {
       type: h.type,
       family,
       ...base,
       payload: order,
       order,
-      // NaN only with `validation: 'off'` and a body that is no order.
-      orderId: h.orderId ?? (isObject && typeof order.id === 'number' ? order.id : NaN),
+      orderId: h.orderId ?? order.id,
       bagId: h.bagId,
       skuId: h.skuId,
       bag,

@@ -17,7 +17,7 @@ function unavailable(eventType: string, eventId: string, cause: unknown): Violet
 }
 
 /**
- * Step 8: claims the event id. Returns the claim, or `'done'` for an event processed already;
+ * Step 9: claims the event id. Returns the claim, or `'done'` for an event processed already;
  * throws 409 while another delivery of it is being processed and 503 when the store fails.
  */
 export async function claimEvent(

@@ -1,8 +1,14 @@
-import type { EventEmitter } from 'node:events';
 import { VioletWebhookError } from '../errors';
 import type { VioletEvent } from '../events';
 
 type Listener = (event: VioletEvent) => unknown;
+
+/** The listeners' side of the middleware: its EventEmitter methods that the pipeline uses. */
+export interface ListenerRegistry {
+  rawListeners(name: string): unknown[];
+  listenerCount(name: string): number;
+  emit(name: string, ...args: unknown[]): boolean;
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -25,7 +31,7 @@ function listenerFailed(event: VioletEvent, errors: unknown[]): VioletWebhookErr
 }
 
 /**
- * Calls listeners the way the pipeline needs: of the event's type (known types only), then of
+ * Step 10: calls listeners the way the pipeline needs: of the event's type (known types only), then of
  * `'*'`, in registration order, all promises awaited together. For each type, the list of its
  * listeners followed by those of `'*'` is copied from the emitter once per change (the owner
  * calls `invalidate()`), not once per delivery, so a delivery allocates nothing to find them.
@@ -35,7 +41,7 @@ function listenerFailed(event: VioletEvent, errors: unknown[]): VioletWebhookErr
 export class Dispatcher {
   private readonly cache = new Map<string, readonly Listener[]>();
 
-  constructor(private readonly emitter: EventEmitter) {}
+  constructor(private readonly emitter: ListenerRegistry) {}
 
   /** Forgets the copied lists; call after any change to the listeners. */
   invalidate(): void {
@@ -66,6 +72,7 @@ export class Dispatcher {
     let pending: PromiseLike<unknown>[] | undefined;
     for (const listener of this.listenersFor(event)) {
       try {
+        // `this` in a listener is the middleware, as in Node's own emit.
         const result = listener.call(this.emitter, event);
         if (isThenable(result)) (pending ??= []).push(result);
       } catch (error) {

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { VioletWebhookError } from '../errors';
+import { BodyStreamError, VioletWebhookError } from '../errors';
 import { StreamingHmac } from '../signature/hmac';
 import { BodyText } from './body-text';
 import { headerValue, type BodySource, type HeaderMap } from './delivery';
@@ -15,6 +15,9 @@ function tooLarge(limit: number): VioletWebhookError {
   return new VioletWebhookError(
     'PAYLOAD_TOO_LARGE',
     `the body is larger than the limit of ${limit} bytes; raise the \`limit\` option if Violet sends larger ones`,
+    // The rest of the body is not read: closing the connection after the answer is what stops
+    // the sender, where reading on to keep it alive would take in whatever it sends.
+    { headers: { Connection: 'close' } },
   );
 }
 
@@ -26,11 +29,6 @@ export function bodyAlreadyRead(): VioletWebhookError {
       'mount the Violet middleware before express.json(), or keep the raw bytes with ' +
       'express.json({ verify: captureRawBody })',
   );
-}
-
-/** Thrown when the sender went away mid-body: there is nobody left to answer. */
-export class BodyStreamError extends Error {
-  override readonly name = 'BodyStreamError';
 }
 
 function isReadable(source: unknown): source is Readable {
@@ -88,8 +86,9 @@ function readReadable(stream: Readable, intake: BodyIntake, limit: number): Prom
     const onData = (chunk: Buffer | string): void => {
       if (intake.take(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) return;
       cleanup();
-      // Discard the rest instead of destroying the socket, so the sender still gets the 413.
-      stream.resume();
+      // Stop reading: a paused request stops its socket once Node's buffer fills, and the 413
+      // goes out with `Connection: close`, which ends the connection after the answer.
+      stream.pause();
       reject(tooLarge(limit));
     };
     const onEnd = (): void => {
@@ -98,10 +97,10 @@ function readReadable(stream: Readable, intake: BodyIntake, limit: number): Prom
     };
     const onError = (error: Error): void => {
       cleanup();
-      reject(new BodyStreamError('the request body could not be read', { cause: error }));
+      reject(streamFailed(error));
     };
     // A request whose sender goes away closes before it ends.
-    const onClose = (): void => onError(new Error('request aborted'));
+    const onClose = (): void => onError(new Error('the connection closed before the body ended'));
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
@@ -114,10 +113,27 @@ async function readIterable(
   intake: BodyIntake,
   limit: number,
 ): Promise<ReadBody> {
-  for await (const chunk of source) {
-    if (!intake.take(toBuffer(chunk))) throw tooLarge(limit);
+  let tooLong = false;
+  try {
+    for await (const chunk of source) {
+      // Leaving the loop calls the iterator's return(): its source stops being read.
+      if (!intake.take(toBuffer(chunk))) {
+        tooLong = true;
+        break;
+      }
+    }
+  } catch (error) {
+    throw streamFailed(error);
   }
+  if (tooLong) throw tooLarge(limit);
   return intake.end();
+}
+
+function streamFailed(cause: unknown): BodyStreamError {
+  return new BodyStreamError(
+    'the body could not be read to its end: the sender aborted or reset the connection, or the body stream failed; nothing was processed',
+    cause,
+  );
 }
 
 function toBuffer(source: Buffer | Uint8Array | string): Buffer {

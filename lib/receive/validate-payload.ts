@@ -74,7 +74,7 @@ export function createValidator(
   };
 }
 
-/** Step 7: the body against its event type's schema (422). */
+/** Step 7, first half: the body against its event type's schema (422). */
 export function assertValid(
   issues: SchemaIssue[] | undefined,
   eventType: string,

@@ -1,70 +1,23 @@
 import type { KeyObject } from 'node:crypto';
-import type { EventEmitter } from 'node:events';
 import createDebug from 'debug';
-import {
-  VioletWebhookError,
-  isVioletWebhookError,
-  type SchemaIssue,
-  type VioletWebhookErrorCode,
-} from '../errors';
+import { VioletWebhookError, isVioletWebhookError } from '../errors';
 import type { VioletEvent } from '../events';
 import type { ResolvedOptions } from '../options';
 import { secretKey } from '../signature/hmac';
 import { buildEvent } from './build-event';
+import { checkIds } from './check-ids';
 import { checkRequest } from './check-request';
 import { claimEvent, settleClaim, type Claim } from './claim-event';
 import type { Delivery } from './delivery';
-import { Dispatcher } from './dispatch';
+import { Dispatcher, type ListenerRegistry } from './dispatch';
 import { parseBody } from './parse-body';
 import { readBody } from './read-body';
 import { readHeaders } from './read-headers';
+import { DUPLICATE, RECEIVED, errorResult, type ReceiveResult } from './result';
 import { assertValid, createValidator, type PayloadValidator } from './validate-payload';
-import { verifyDeliverySignature } from './verify-signature';
+import { verifyDeliverySignature } from './verify-delivery-signature';
 
 const debug = createDebug('violet-webhooks:receive');
-
-/**
- * The JSON body of an answer.
- *
- * @example
- * const answer: ReceiveResponseBody = { received: true, duplicate: true };
- */
-export type ReceiveResponseBody =
-  | { readonly received: true; readonly duplicate?: true }
-  | {
-      readonly error: {
-        readonly code: VioletWebhookErrorCode;
-        readonly message: string;
-        readonly errors?: readonly SchemaIssue[];
-      };
-    };
-
-/**
- * What the pipeline answers to one delivery.
- *
- * @example
- * const { status, body, headers } = await violet.receive({ headers: req.headers, body: req });
- * const text = JSON.stringify(body);
- * res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
- * res.end(text);
- */
-export interface ReceiveResult {
-  /** The HTTP status to answer with. */
-  readonly status: number;
-  /** The JSON body to answer with. */
-  readonly body: ReceiveResponseBody;
-  /** Headers to answer with (`Allow` on 405). */
-  readonly headers?: Readonly<Record<string, string>> | undefined;
-  /** The event, once the delivery was verified and validated. */
-  readonly event?: VioletEvent | undefined;
-  /** Why the delivery was rejected or its processing failed. */
-  readonly error?: VioletWebhookError | undefined;
-}
-
-/** The answer to an accepted delivery. */
-export const RECEIVED = Object.freeze({ received: true as const });
-/** The answer to a delivery of an event processed already. */
-export const DUPLICATE = Object.freeze({ received: true as const, duplicate: true as const });
 
 /** Where the adapter wants the event as soon as it exists (Express's `req`). */
 export interface EventHolder {
@@ -73,8 +26,8 @@ export interface EventHolder {
 const TIMED_OUT = Symbol('timed out');
 
 /**
- * The whole pipeline, independent of any framework: bytes, signature, headers, JSON, schema,
- * claim, event, listeners, answer. One instance per middleware; nothing here is per request
+ * The whole pipeline, independent of any framework; docs/pipeline.md walks through its steps,
+ * numbered as in the comments below. One instance per middleware; nothing here is per request
  * but the delivery's own state.
  */
 export class Pipeline {
@@ -84,10 +37,10 @@ export class Pipeline {
 
   constructor(
     private readonly options: ResolvedOptions,
-    private readonly emitter: EventEmitter,
+    private readonly listeners: ListenerRegistry,
   ) {
     this.validate = options.validation === 'strict' ? createValidator(options.schemas) : undefined;
-    this.dispatcher = new Dispatcher(emitter);
+    this.dispatcher = new Dispatcher(listeners);
     this.keys = options.secrets.map(secretKey);
   }
 
@@ -97,8 +50,9 @@ export class Pipeline {
   }
 
   /**
-   * Runs one delivery to its answer. Rejects only when the body stream itself fails. The event
-   * is put on `holder.violet` before any listener runs.
+   * Runs one delivery to its answer. Resolves for everything a sender can send or do, a body
+   * stream that fails included; rejects only on a fault of this package. The event is put on
+   * `holder.violet` before any listener runs.
    */
   async run(delivery: Delivery, holder?: EventHolder): Promise<ReceiveResult> {
     const started = debug.enabled ? performance.now() : 0;
@@ -106,33 +60,42 @@ export class Pipeline {
     let event: VioletEvent | undefined;
     try {
       const { headers } = delivery;
+      // 1-2. Method and content type.
       checkRequest(delivery.method ?? 'POST', headers);
+      // 3. The body: counted against the limit, hashed and decoded as it arrives.
       const raw = await readBody(delivery.body, headers, this.options.limit, this.keys);
+      // 4. The signature, against the digests of step 3.
       const secretIndex = verifyDeliverySignature(headers, raw.digests);
+      // 5. The x-violet-* headers.
       const h = readHeaders(headers);
       const eventType = h.type ?? h.rawType;
+      // 6. JSON, then the topic.
       const payload = parseBody(raw.text, eventType, h.eventId);
       if (h.type === undefined && this.options.unknownTopics === 'reject') {
         throw new VioletWebhookError(
           'UNKNOWN_TOPIC',
           `${h.rawType} is not an event type this package knows`,
-          {
-            eventType,
-            eventId: h.eventId,
-          },
+          { eventType, eventId: h.eventId },
         );
       }
-      if (h.type !== undefined && this.validate !== undefined) {
-        assertValid(this.validate(h.type, payload), eventType, h.eventId);
+      if (h.type !== undefined) {
+        // 7. The schema, then the ids the event is built from (also with validation 'off').
+        if (this.validate !== undefined) {
+          assertValid(this.validate(h.type, payload), eventType, h.eventId);
+        }
+        checkIds(h, payload);
       }
+      // 8. The event, on `req.violet` from here on (a duplicate's answer carries it too).
       event = buildEvent(h, payload, secretIndex, receivedAt);
       if (holder !== undefined) holder.violet = event;
+      // 9. The claim on the event id.
       const store = this.options.dedupe;
       const claim = store && (await claimEvent(store, eventType, h.eventId, this.options.leaseMs));
       if (claim === 'done') {
         debug('duplicate %s %s', eventType, h.eventId);
         return { status: 200, body: DUPLICATE, event };
       }
+      // 10-11. The listeners, and the answer.
       const result = await this.process(event, claim || undefined);
       if (debug.enabled) {
         debug(
@@ -146,7 +109,7 @@ export class Pipeline {
     } catch (error) {
       if (!isVioletWebhookError(error)) throw error;
       this.report(error);
-      return { status: error.status, body: errorBody(error), headers: error.headers, event, error };
+      return errorResult(error, event);
     }
   }
 
@@ -226,16 +189,11 @@ export class Pipeline {
       error.eventType ?? '-',
       error.eventId ?? '-',
     );
-    if (this.emitter.listenerCount('error') === 0) return;
+    if (this.listeners.listenerCount('error') === 0) return;
     try {
-      this.emitter.emit('error', error);
+      this.listeners.emit('error', error);
     } catch (thrown) {
       debug('an error listener threw: %s', thrown instanceof Error ? thrown.name : typeof thrown);
     }
   }
-}
-
-function errorBody(error: VioletWebhookError): ReceiveResponseBody {
-  const { code, message, errors } = error;
-  return { error: errors === undefined ? { code, message } : { code, message, errors } };
 }
