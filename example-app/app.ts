@@ -1,6 +1,7 @@
 // The example app: an Express server that receives Violet webhooks.
 // Copy this file as a start; `npm run demo` runs it against signed sample deliveries.
-import express from 'express';
+import http from 'node:http';
+import express, { type Express } from 'express';
 import { violetWebhooks, type VioletEvent } from 'express-violet-webhooks';
 
 /** What the listeners did, so the demo can show it. A real app writes to its database here. */
@@ -40,6 +41,11 @@ export function createApp(secret: string, log: Log) {
     );
   });
 
+  violet.on('PAYMENT_TRANSACTION_CAPTURE_STATUS_CAPTURED', (event) => {
+    const { order_id: orderId, amount, currency } = event.transaction;
+    log(`order ${orderId}: payment of ${((amount ?? 0) / 100).toFixed(2)} ${currency} captured`);
+  });
+
   violet.on('*', (event: VioletEvent) => {
     log(`  (audit) ${event.type} event ${event.id}`);
   });
@@ -55,4 +61,35 @@ export function createApp(secret: string, log: Log) {
     res.json({ ok: true });
   });
   return { app, violet };
+}
+
+/** How long a sender may take, in ms. Violet sends a whole delivery at once and waits 10 s. */
+export interface SenderTimeouts {
+  /** Until the request's headers are in. */
+  headersMs: number;
+  /** Until the whole request, body included, is in. */
+  requestMs: number;
+}
+
+/**
+ * Starts an HTTP server for the app with bounds on slow senders: one that trickles its headers or
+ * body is answered 408 and disconnected, rather than holding a connection and its memory for
+ * Node's default of five minutes.
+ */
+export function listen(
+  app: Express,
+  port: number,
+  host?: string,
+  timeouts: SenderTimeouts = { headersMs: 10_000, requestMs: 15_000 },
+): http.Server {
+  const server = http.createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // How often Node looks for requests past those deadlines (30 s by default).
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+    },
+    app,
+  );
+  return host === undefined ? server.listen(port) : server.listen(port, host);
 }

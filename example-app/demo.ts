@@ -3,7 +3,7 @@
 // answer is not the one expected).
 import type { AddressInfo } from 'node:net';
 import { createDelivery } from 'express-violet-webhooks/testing';
-import { createApp } from './app';
+import { createApp, listen } from './app';
 
 const secret = 'demo-app-secret';
 
@@ -32,6 +32,11 @@ const steps: Step[] = [
     expect: 200,
   },
   {
+    title: 'A payment captured',
+    delivery: createDelivery({ type: 'PAYMENT_TRANSACTION_CAPTURE_STATUS_CAPTURED', secret }),
+    expect: 200,
+  },
+  {
     title: 'A transfer sent',
     delivery: createDelivery({ type: 'TRANSFER_SENT', secret }),
     expect: 200,
@@ -46,7 +51,7 @@ const steps: Step[] = [
 
 async function main(): Promise<number> {
   const { app } = createApp(secret, (line) => console.log(`    ${line}`));
-  const server = app.listen(0, '127.0.0.1');
+  const server = listen(app, 0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/violet`;
   console.log(`Example app listening on ${url}\n`);

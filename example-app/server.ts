@@ -1,5 +1,6 @@
 // Runs the example app: VIOLET_APP_SECRET=... node .tmp/example-app/server.js
-import { createApp } from './app';
+import type { AddressInfo } from 'node:net';
+import { createApp, listen } from './app';
 
 const secret = process.env.VIOLET_APP_SECRET;
 if (secret === undefined || secret === '') {
@@ -8,6 +9,8 @@ if (secret === undefined || secret === '') {
 }
 const port = Number(process.env.PORT ?? 3000);
 const { app } = createApp(secret, (line) => console.log(line));
-app.listen(port, () => {
-  console.log(`Receiving Violet webhooks on http://localhost:${port}/webhooks/violet`);
+const server = listen(app, port);
+server.on('listening', () => {
+  const { port: bound } = server.address() as AddressInfo;
+  console.log(`Receiving Violet webhooks on http://localhost:${bound}/webhooks/violet`);
 });

@@ -4,6 +4,10 @@ import { VioletWebhookError, type SchemaIssue } from '../errors';
 import { familyOf, type EventFamily, type VioletEventType } from '../event-types';
 import * as generated from '../generated/validators';
 import type { JsonSchema } from '../options';
+// The options shared with the build-time compiler (scripts/generate.mjs): the first error only,
+// so that a hostile body with many wrong items cannot make the answer large; no coercion and no
+// defaults, so that the body is checked, never changed.
+import AJV_OPTIONS from '../schemas/ajv-options.json';
 
 /** A compiled check of a payload: undefined when it holds, else what is wrong. */
 export type PayloadValidator = (
@@ -39,13 +43,9 @@ function compileCustom(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
   const ajv = new Ajv({
-    // As the built-in validators (scripts/generate.mjs): the first error is enough to fix a
-    // body, and a hostile body with many wrong items cannot make the answer large.
-    allErrors: false,
-    allowUnionTypes: true,
-    coerceTypes: false,
-    useDefaults: false,
-    // Unknown keywords are refused (they are mostly typos); otherwise a user's schema may be loose.
+    ...AJV_OPTIONS,
+    // Unlike the built-in schemas (strict: true), a user's schema may be loose; but unknown
+    // keywords are still refused, since they are mostly typos that would validate nothing.
     strict: false,
     strictSchema: true,
   });
