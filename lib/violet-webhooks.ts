@@ -4,6 +4,7 @@ import type { VioletEventType } from './event-types';
 import type { VioletEvent, VioletEventOf } from './events';
 import {
   createMiddleware,
+  type DeliveryRunner,
   type MiddlewareNext,
   type MiddlewareRequest,
   type MiddlewareResponse,
@@ -121,7 +122,9 @@ function lowerCaseHeaders(headers: ReceiveInput['headers']): HeaderMap {
  */
 export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
   const resolved = resolveOptions(options);
-  const runner = { run: (...args: Parameters<Pipeline['run']>) => pipeline.run(...args) };
+  // The pipeline reports to the middleware's own listeners, so it is made second; the adapter
+  // reaches it only once a request comes.
+  const runner: DeliveryRunner = { run: (delivery, holder) => pipeline.run(delivery, holder) };
   const handler = createMiddleware(runner, resolved.respond) as unknown as VioletWebhooks;
   mixInEmitter(handler, () => pipeline.listenersChanged());
   const pipeline = new Pipeline(resolved, handler as unknown as ListenerRegistry);

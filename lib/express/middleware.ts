@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import createDebug from 'debug';
 import type { VioletEvent } from '../events';
-import type { BodySource } from '../receive/delivery';
 import { writeResult } from '../http/write-result';
+import type { BodySource, Delivery } from '../receive/delivery';
 import type { EventHolder } from '../receive/pipeline';
-import type { Delivery } from '../receive/delivery';
 import type { ReceiveResult } from '../receive/result';
 
 const debug = createDebug('violet-webhooks:express');
