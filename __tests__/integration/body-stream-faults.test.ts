@@ -183,3 +183,16 @@ describe.each(EXPRESS_VERSIONS)('respond: false (%s)', (_name, express) => {
     }
   });
 });
+
+test('a stream that fails again after it was given up on does not crash the process', async () => {
+  const violet = violetWebhooks({ secret: SECRET, limit: 64 });
+  const d = delivery('ORDER_SHIPPED');
+  const body = new PassThrough();
+  body.write(d.body.slice(0, 100));
+  const result = await violet.receive({ headers: d.headers, body });
+  expect(result.status).toBe(413);
+  // Without a listener, an 'error' emitted now would be thrown and take the process down.
+  expect(() => body.destroy(new Error('late failure'))).not.toThrow();
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(body.listenerCount('error')).toBe(1);
+});

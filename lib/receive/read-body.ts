@@ -75,6 +75,9 @@ class BodyIntake {
   }
 }
 
+/** Takes the place of the reader's own 'error' listener once it gives up on a stream. */
+function ignore(): void {}
+
 function readReadable(stream: Readable, intake: BodyIntake, limit: number): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
     const cleanup = (): void => {
@@ -83,9 +86,15 @@ function readReadable(stream: Readable, intake: BodyIntake, limit: number): Prom
       stream.off('error', onError);
       stream.off('close', onClose);
     };
+    // A stream left unread may still fail later; with no 'error' listener that would crash the
+    // process (Node's own requests excepted).
+    const giveUp = (): void => {
+      cleanup();
+      stream.on('error', ignore);
+    };
     const onData = (chunk: Buffer | string): void => {
       if (intake.take(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) return;
-      cleanup();
+      giveUp();
       // Stop reading: a paused request stops its socket once Node's buffer fills, and the 413
       // goes out with `Connection: close`, which ends the connection after the answer.
       stream.pause();
@@ -96,7 +105,7 @@ function readReadable(stream: Readable, intake: BodyIntake, limit: number): Prom
       resolve(intake.end());
     };
     const onError = (error: Error): void => {
-      cleanup();
+      giveUp();
       reject(streamFailed(error));
     };
     // A request whose sender goes away closes before it ends.
