@@ -1,0 +1,49 @@
+import type { WebhookDelivery } from './types';
+
+/**
+ * What `recover()` did: the failed deliveries it resent (each with the copy Violet made), those
+ * it left out and why, and those whose resend failed.
+ *
+ * @example
+ * const { resent, skipped } = await admin.recover({ since: new Date(Date.now() - 3 * 864e5) });
+ */
+export interface RecoverResult {
+  /** Failed deliveries to resend; with `dryRun`, what would be resent. */
+  planned: WebhookDelivery[];
+  resent: Array<{ original: WebhookDelivery; copy: WebhookDelivery }>;
+  skipped: Array<{ delivery: WebhookDelivery; reason: 'succeeded-later' | 'skip' }>;
+  errors: Array<{ delivery: WebhookDelivery; error: Error }>;
+}
+
+const time = (delivery: WebhookDelivery) => Date.parse(delivery.date_created);
+const key = (d: WebhookDelivery) => `${d.webhook_id} ${d.entity_id ?? ''} ${d.event_type}`;
+
+/**
+ * The FAILED deliveries worth resending: each, unless a later delivery of the same webhook,
+ * entity and event type SUCCEEDED (the copy a previous recovery resent, or a newer event that
+ * carries the entity's newer state), or `skip` says the app has it already.
+ */
+export function selectForRecovery(
+  log: readonly WebhookDelivery[],
+  skip: (delivery: WebhookDelivery) => boolean,
+): Pick<RecoverResult, 'planned' | 'skipped'> {
+  const lastSuccess = new Map<string, number>();
+  for (const delivery of log) {
+    if (delivery.status !== 'SUCCEEDED') continue;
+    const at = time(delivery);
+    if (at > (lastSuccess.get(key(delivery)) ?? -Infinity)) lastSuccess.set(key(delivery), at);
+  }
+  const planned: WebhookDelivery[] = [];
+  const skipped: RecoverResult['skipped'] = [];
+  for (const delivery of log) {
+    if (delivery.status !== 'FAILED') continue;
+    if ((lastSuccess.get(key(delivery)) ?? -Infinity) > time(delivery)) {
+      skipped.push({ delivery, reason: 'succeeded-later' });
+    } else if (skip(delivery)) {
+      skipped.push({ delivery, reason: 'skip' });
+    } else {
+      planned.push(delivery);
+    }
+  }
+  return { planned, skipped };
+}
