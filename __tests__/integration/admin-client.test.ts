@@ -1,5 +1,5 @@
 import { VioletAdmin, VioletApiError } from '../../lib/admin';
-import type { FakeViolet} from '../helpers/fake-violet';
+import type { FakeViolet } from '../helpers/fake-violet';
 import { fakeWithClient, violetDate } from '../helpers/fake-violet';
 
 const URL_A = 'https://shop.example.com/webhooks/violet';

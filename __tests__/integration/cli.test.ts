@@ -1,38 +1,12 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { VIOLET_EVENT_TYPES } from '../../lib';
+import { cli } from '../helpers/cli';
 import { SECRET } from '../helpers/deliveries';
-
-const CLI = [
-  '--require',
-  path.join(__dirname, '../helpers/register-ts.cjs'),
-  path.join(__dirname, '../../lib/cli/main.ts'),
-];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(
-  args: string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [...CLI, ...args],
-      { env: { ...process.env, VIOLET_APP_SECRET: '', ...options.env } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-    child.stdin?.end(options.input ?? '');
-  });
-}
 
 /** HMAC-SHA256 in base64 by the openssl command line: an implementation independent of ours. */
 function opensslSign(body: Buffer, secret: string): string {
@@ -157,7 +131,7 @@ describe('the violet-webhooks command', () => {
       ['send', 'http://127.0.0.1:9/x', '--typo', 'x'],
       /Unknown option '--typo'/,
     ],
-    ['an unknown command', ['resend'], /unknown command: resend/],
+    ['an unknown command', ['teleport'], /unknown command: teleport/],
   ])('a usage error (%s) exits 2 with the usage', async (_label, args, message) => {
     const run = await cli(args);
     expect(run.code).toBe(2);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
 import { EVENT_TYPES_BY_FAMILY, VIOLET_EVENT_TYPES } from '../event-types';
 import { sign } from '../signature/sign';
+import { ADMIN_COMMANDS } from './admin-commands';
+import { parse } from './parse-args';
 import { send } from './send-command';
 import { HELP, UsageError } from './usage';
 
@@ -24,26 +25,11 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-interface Parsed {
-  help: boolean;
-  options: Partial<Record<string, string>>;
-  positionals: string[];
-}
-
-/** Parses a command's arguments: `names` are its options, each taking a value. */
-function parse(command: keyof typeof HELP, args: string[], names: readonly string[]): Parsed {
-  const options = Object.fromEntries(names.map((name) => [name, { type: 'string' as const }]));
-  try {
-    const { values, positionals } = parseArgs({
-      args,
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-    });
-    const { help, ...rest } = values;
-    return { help: help === true, options: rest as Partial<Record<string, string>>, positionals };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), command);
-  }
+/** A command's exit code, or its help (and 0) when it was asked for with --help. */
+function helpOr(code: number, command: keyof typeof HELP): number {
+  if (code !== -1) return code;
+  out(HELP[command]);
+  return 0;
 }
 
 /** Runs the command line; returns the exit code. */
@@ -54,11 +40,24 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   try {
+    if (command === 'types' && rest.includes('--remote')) {
+      return helpOr(await ADMIN_COMMANDS.types(rest, out), 'types');
+    }
+    if (command !== 'types' && command in ADMIN_COMMANDS) {
+      const name = command as keyof typeof ADMIN_COMMANDS;
+      return helpOr(await ADMIN_COMMANDS[name](rest, out), name);
+    }
     if (command === 'types') {
-      const { help, positionals } = parse('types', rest, []);
+      const { help, positionals, flags } = parse('types', rest, [], ['json']);
       if (help) return (out(HELP.types), 0);
       if (positionals.length > 0)
         throw new UsageError(`unexpected argument: ${positionals[0]}`, 'types');
+      if (flags.has('json')) {
+        const list = Object.entries(EVENT_TYPES_BY_FAMILY).flatMap(([family, types]) =>
+          types.map((type) => ({ type, family })),
+        );
+        return (out(JSON.stringify(list, null, 2)), 0);
+      }
       // Two spaces past the longest name, so that every line splits into two columns.
       const width = Math.max(...VIOLET_EVENT_TYPES.map((type) => type.length)) + 2;
       for (const [family, types] of Object.entries(EVENT_TYPES_BY_FAMILY)) {
@@ -107,9 +106,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`violet-webhooks: ${error.message}\n\n${HELP[error.command]}\n`);
       return 2;
     }
-    process.stderr.write(
-      `violet-webhooks: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    // An API failure's message names the call and Violet's answer, never a secret or token.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`violet-webhooks: ${message}\n`);
     return 1;
   }
 }

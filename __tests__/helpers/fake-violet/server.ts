@@ -29,6 +29,12 @@ export interface FakeVioletOptions {
 }
 
 type Answer = [status: number, body?: unknown, headers?: Record<string, string>];
+/** An answer forced on the next call. */
+interface Fault {
+  status: number;
+  retryAfter?: string;
+  message?: string;
+}
 const APP_ID = 4242;
 
 /**
@@ -44,7 +50,7 @@ export class FakeViolet {
   readonly calls: string[] = [];
   eventTypes: string[];
   bareArrays: boolean;
-  private readonly faults: Array<{ status: number; retryAfter?: string }> = [];
+  private readonly faults: Fault[] = [];
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
   private nextWebhookId = 900;
   url = '';
@@ -73,7 +79,7 @@ export class FakeViolet {
   }
 
   /** The next calls (login included) answer these statuses, one each. */
-  failNext(...faults: Array<{ status: number; retryAfter?: string }>): void {
+  failNext(...faults: Fault[]): void {
     this.faults.push(...faults);
   }
 
@@ -174,7 +180,11 @@ export class FakeViolet {
     if (fault !== undefined) {
       const headers: Record<string, string> = {};
       if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
-      return [fault.status, { status: fault.status, message: 'injected fault' }, headers];
+      return [
+        fault.status,
+        { status: fault.status, message: fault.message ?? 'injected fault' },
+        headers,
+      ];
     }
     const { appId, appSecret } = this.auth.credentials;
     if (

@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { UsageError, type CommandName } from './usage';
+
+/** A command's arguments, parsed. */
+export interface Parsed {
+  help: boolean;
+  options: Partial<Record<string, string>>;
+  flags: ReadonlySet<string>;
+  positionals: string[];
+}
+
+/** Parses a command's arguments: `strings` take a value, `flags` do not. Unknown ones are usage errors. */
+export function parse(
+  command: CommandName,
+  args: readonly string[],
+  strings: readonly string[],
+  flags: readonly string[] = [],
+): Parsed {
+  const options = {
+    ...Object.fromEntries(strings.map((name) => [name, { type: 'string' as const }])),
+    ...Object.fromEntries(flags.map((name) => [name, { type: 'boolean' as const }])),
+    help: { type: 'boolean' as const, short: 'h' },
+  };
+  try {
+    const parsed = parseArgs({ args: [...args], options, allowPositionals: true });
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    const { positionals } = parsed;
+    const set = new Set(flags.filter((name) => values[name] === true));
+    const texts = Object.fromEntries(
+      strings
+        .filter((name) => typeof values[name] === 'string')
+        .map((name) => [name, values[name]]),
+    ) as Partial<Record<string, string>>;
+    return { help: values.help === true, options: texts, flags: set, positionals };
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), command);
+  }
+}
+
+/** The positionals a command takes, no more; throws a usage error naming the first extra one. */
+export function expectPositionals(parsed: Parsed, count: number, command: CommandName): string[] {
+  const extra = parsed.positionals[count];
+  if (extra !== undefined) throw new UsageError(`unexpected argument: ${extra}`, command);
+  return parsed.positionals;
+}
