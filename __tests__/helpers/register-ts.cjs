@@ -11,6 +11,7 @@ const ALIASES = {
   'express-violet-webhooks': path.join(lib, 'index.ts'),
   'express-violet-webhooks/testing': path.join(lib, 'testing/index.ts'),
   'express-violet-webhooks/redis': path.join(lib, 'redis.ts'),
+  'express-violet-webhooks/admin': path.join(lib, 'admin/index.ts'),
 };
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {

@@ -22,6 +22,7 @@ const consumer = `import express from 'express';
 import { violetWebhooks, type OrderEvent, type VioletEvent } from 'express-violet-webhooks';
 import { createDelivery, samplePayload } from 'express-violet-webhooks/testing';
 import { RedisDedupeStore, type RedisClientLike } from 'express-violet-webhooks/redis';
+import { VioletAdmin, VioletApiError, type WebhookDelivery } from 'express-violet-webhooks/admin';
 
 const violet = violetWebhooks({ secret: 'smoke' });
 violet.on('ORDER_SHIPPED', (event: OrderEvent) => {
@@ -41,6 +42,9 @@ app.post('/webhooks/violet', violet, (req, res) => {
 });
 const order = samplePayload('ORDER_SHIPPED');
 const delivery: { headers: Record<string, string>; body: string } = createDelivery({ type: 'ORDER_SHIPPED', secret: 'smoke', payload: order });
+const admin = new VioletAdmin({ appId: 1, appSecret: 's', username: 'u', password: 'p' });
+const failed = (d: WebhookDelivery): boolean => d.status === 'FAILED';
+void [admin, failed, VioletApiError];
 declare const client: RedisClientLike;
 void new RedisDedupeStore(client);
 void delivery;
@@ -104,7 +108,9 @@ const pipeline = `
 
 test('require() works, with the testing and redis entry points', () => {
   const code = `const PKG = require('express-violet-webhooks'); const TESTING = require('express-violet-webhooks/testing');
-    require('express-violet-webhooks/redis'); ${pipeline}`;
+    require('express-violet-webhooks/redis');
+    if (typeof require('express-violet-webhooks/admin').VioletAdmin !== 'function') throw new Error('no admin');
+    ${pipeline}`;
   expect(run('node', ['-e', code]).trim()).toBe('200 Maple & Pine Outfitters 53');
 });
 
