@@ -216,3 +216,14 @@ test('no secret, password or token reaches any output or log line, whatever fail
   expect(text).toContain('violet-webhooks:admin');
   for (const secret of fake.auth.secrets()) expect(text).not.toContain(secret);
 }, 60_000);
+
+test('types --json prints the package list as JSON only, with no call', async () => {
+  const res = await run(['types', '--json']);
+  expect(res.code).toBe(0);
+  const list = JSON.parse(res.stdout) as Array<{ type: string; family: string }>;
+  expect(list).toContainEqual({
+    type: 'PAYMENT_TRANSACTION_CAPTURE_STATUS_CAPTURED',
+    family: 'transaction',
+  });
+  expect(fake.calls).toEqual([]);
+});

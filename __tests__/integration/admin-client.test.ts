@@ -244,3 +244,110 @@ describe('the delivery log', () => {
     expect(copy).toMatchObject({ webhook_id: webhook.id, event_type: 'ORDER_SHIPPED' });
   });
 });
+
+describe('recover', () => {
+  function logEntry(
+    id: string,
+    webhookId: number,
+    entity: number,
+    status: 'FAILED' | 'SUCCEEDED',
+    minutesAgo: number,
+  ) {
+    const at = violetDate(Date.now() - minutesAgo * 60_000);
+    fake.log.push({
+      id,
+      app_id: 4242,
+      webhook_id: webhookId,
+      entity_id: entity,
+      event_type: 'ORDER_SHIPPED',
+      remote_endpoint: URL_A,
+      status,
+      status_code: status === 'FAILED' ? 503 : 200,
+      attempts: 1,
+      date_created: at,
+      date_last_modified: at,
+      body: `{"id":${entity},"bags":[]}`,
+    });
+  }
+
+  test('resends each FAILED delivery once, leaving out those a later success superseded and those skip() names', async () => {
+    const webhook = fake.addWebhook({ event: 'ORDER_SHIPPED', remote_endpoint: URL_A });
+    logEntry('1', webhook.id, 100, 'FAILED', 60);
+    logEntry('2', webhook.id, 100, 'SUCCEEDED', 30); // a newer event of the same order came through
+    logEntry('3', webhook.id, 200, 'FAILED', 60);
+    logEntry('4', webhook.id, 300, 'FAILED', 60);
+    logEntry('5', webhook.id, 400, 'FAILED', 5 * 24 * 60); // older than `since`
+    const since = new Date(Date.now() - 3 * 864e5);
+    const skip = (d: { entity_id?: number | string | null }) => d.entity_id === 300;
+
+    const dry = await admin.recover({ since, skip, dryRun: true });
+    expect(dry.planned.map((d) => d.id)).toEqual(['3']);
+    expect(dry.skipped.map((s) => [s.delivery.id, s.reason])).toEqual([
+      ['1', 'succeeded-later'],
+      ['4', 'skip'],
+    ]);
+    expect(dry.resent).toEqual([]);
+    expect(fake.log).toHaveLength(5);
+
+    const done = await admin.recover({ since, skip });
+    expect(done.resent.map((r) => r.original.id)).toEqual(['3']);
+    expect(done.resent[0]?.copy.id).not.toBe('3');
+    expect(fake.log).toHaveLength(6);
+  });
+
+  test('a resend that fails is reported, and the others still go', async () => {
+    const kept = fake.addWebhook({ event: 'ORDER_SHIPPED', remote_endpoint: URL_A });
+    const gone = fake.addWebhook({ event: 'ORDER_UPDATED', remote_endpoint: URL_A });
+    logEntry('1', gone.id, 100, 'FAILED', 60);
+    logEntry('2', kept.id, 200, 'FAILED', 50);
+    fake.webhooks.delete(gone.id); // its resend answers 404
+    const result = await admin.recover({ since: new Date(Date.now() - 864e5) });
+    expect(result.resent.map((r) => r.original.id)).toEqual(['2']);
+    expect(result.errors.map((e) => [e.delivery.id, (e.error as VioletApiError).status])).toEqual([
+      ['1', 404],
+    ]);
+  });
+
+  test('recover needs a Date', async () => {
+    await expect(admin.recover({ since: new Date('nonsense') })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('options', () => {
+  const creds = {
+    appId: 7,
+    appSecret: 'app-secret-x',
+    username: 'u@example.com',
+    password: 'pw-x',
+  };
+
+  test.each([
+    [{}, 'https://sandbox-api.violet.io/v1/login'],
+    [{ environment: 'live' as const }, 'https://api.violet.io/v1/login'],
+    [
+      { baseUrl: 'https://proxy.example.com/violet/v1/' },
+      'https://proxy.example.com/violet/v1/login',
+    ],
+  ])('%j logs in at %s, through the given fetch', async (options, url) => {
+    const seen: string[] = [];
+    const stub: typeof fetch = async (input) => {
+      seen.push(String(input));
+      return new Response('{"message":"no"}', { status: 403 });
+    };
+    const client = new VioletAdmin({ ...creds, ...options, fetch: stub });
+    await expect(client.webhooks()).rejects.toMatchObject({ status: 403, path: '/login' });
+    expect(seen).toEqual([url]);
+  });
+
+  test.each([
+    [{ appSecret: '' }, /appSecret/],
+    [{ password: undefined }, /password/],
+    [{ environment: 'staging' }, /environment/],
+    [{ retries: -1 }, /retries/],
+  ])('%j is a TypeError naming the option, never its value', (bad, name) => {
+    const make = () => new VioletAdmin({ ...creds, ...bad } as never);
+    expect(make).toThrow(TypeError);
+    expect(make).toThrow(name);
+    expect(make).not.toThrow(/pw-x|app-secret-x/);
+  });
+});
