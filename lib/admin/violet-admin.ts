@@ -1,38 +1,11 @@
-import { canonicalEventType } from '../event-types';
+import { resolveAdminOptions, type VioletAdminOptions } from './admin-options';
+import { assertEventTypes, assertHttpsUrl, pageItems, sameEventType } from './check-input';
 import { Transport, type ApiCall } from './http';
 import { selectForRecovery, type RecoverResult } from './recover';
 import { Session } from './session';
 import { planSubscriptions, type SubscribePlan } from './subscribe';
 import type { DeliveryBody, Webhook, WebhookDelivery, WebhookInput } from './types';
 import { VioletApiError } from './violet-api-error';
-
-/** Violet's base URLs, `/v1` included. */
-export const VIOLET_API_URLS = {
-  sandbox: 'https://sandbox-api.violet.io/v1',
-  live: 'https://api.violet.io/v1',
-} as const;
-
-/**
- * Options of {@link VioletAdmin}: the app's credentials and the app owner's login.
- *
- * @example
- * new VioletAdmin({ appId, appSecret, username, password, environment: 'live' });
- */
-export interface VioletAdminOptions {
-  appId: string | number;
-  appSecret: string;
-  /** The e-mail the app owner logs in to channel.violet.io with. */
-  username: string;
-  password: string;
-  /** `'sandbox'` (default) or `'live'`. */
-  environment?: 'sandbox' | 'live' | undefined;
-  /** Replaces the environment's base URL (tests, proxies), `/v1` included. */
-  baseUrl?: string | undefined;
-  /** A fetch implementation; Node's own by default. */
-  fetch?: typeof fetch | undefined;
-  /** How many times a 429 or 5xx answer is tried again. Default 3. */
-  retries?: number | undefined;
-}
 
 /** Filters of {@link VioletAdmin.deliveries}. */
 export interface DeliveryQuery {
@@ -45,50 +18,6 @@ export interface DeliveryQuery {
 }
 
 const PAGE_SIZE = 100;
-
-function fail(option: string, message: string): never {
-  throw new TypeError(`express-violet-webhooks: VioletAdmin option \`${option}\` ${message}`);
-}
-
-function required(options: Record<string, unknown>, name: string): string {
-  const value = options[name];
-  if (typeof value === 'number' && name === 'appId') return String(value);
-  if (typeof value !== 'string' || value.trim() === '') fail(name, 'is required');
-  return value;
-}
-
-/** Throws before any call when `url` is not an https URL, as Violet requires. */
-export function assertHttpsUrl(url: string): void {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed?.protocol !== 'https:') {
-    throw new TypeError(
-      `express-violet-webhooks: the endpoint must be an https:// URL (Violet delivers only over https), not ${JSON.stringify(url)}`,
-    );
-  }
-}
-
-/** Checks event types against the package's catalogue; throws a TypeError naming the unknown. */
-export function assertEventTypes(events: readonly string[]): void {
-  const unknown = events.filter((event) => canonicalEventType(event) === undefined);
-  if (unknown.length > 0) {
-    throw new TypeError(
-      `express-violet-webhooks: unknown event type ${unknown.join(', ')} (see VIOLET_EVENT_TYPES or \`violet-webhooks types\`)`,
-    );
-  }
-}
-
-/** Items of one page: Spring's envelope (`content`) or, in older renderings, a bare array. */
-function pageItems<T>(page: unknown): { items: T[]; last: boolean } {
-  if (Array.isArray(page)) return { items: page as T[], last: true };
-  const envelope = (page ?? {}) as { content?: unknown; last?: unknown; empty?: unknown };
-  const items = Array.isArray(envelope.content) ? (envelope.content as T[]) : [];
-  return { items, last: envelope.last === true || envelope.empty === true || items.length === 0 };
-}
 
 /**
  * Violet's webhook management API: subscriptions, the delivery log, resend, and recovery of what
@@ -103,28 +32,11 @@ export class VioletAdmin {
   private readonly session: Session;
 
   constructor(options: VioletAdminOptions) {
-    const o = (options ?? {}) as unknown as Record<string, unknown>;
-    const appId = required(o, 'appId');
-    const appSecret = required(o, 'appSecret');
-    const username = required(o, 'username');
-    const password = required(o, 'password');
-    const environment = o.environment ?? 'sandbox';
-    if (environment !== 'sandbox' && environment !== 'live') {
-      fail('environment', "must be 'sandbox' or 'live'");
-    }
-    if (o.baseUrl !== undefined && typeof o.baseUrl !== 'string') fail('baseUrl', 'must be a URL');
-    const retries = o.retries ?? 3;
-    if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0) {
-      fail('retries', 'must be a whole number, 0 or more');
-    }
+    const { username, password, ...rest } = resolveAdminOptions(options);
     this.transport = new Transport({
-      baseUrl: (o.baseUrl as string | undefined) ?? VIOLET_API_URLS[environment],
-      appId,
-      appSecret,
-      fetch: (o.fetch as typeof fetch | undefined) ?? fetch,
-      retries,
+      ...rest,
       retryDelayMs: 250,
-      secrets: () => [appSecret, password, ...this.session.secrets()],
+      secrets: () => [rest.appSecret, password, ...this.session.secrets()],
     });
     this.session = new Session(this.transport, { username, password });
   }
@@ -178,7 +90,7 @@ export class VioletAdmin {
       for (const delivery of items) {
         // Filtered here too: which filters the log applies itself is not documented.
         if (query.status !== undefined && delivery.status !== query.status) continue;
-        if (query.type !== undefined && !sameType(delivery.event_type, query.type)) continue;
+        if (query.type !== undefined && !sameEventType(delivery.event_type, query.type)) continue;
         if (since !== undefined && Date.parse(delivery.date_created) < since) continue;
         yield delivery;
       }
@@ -281,9 +193,4 @@ function isExpiredToken(error: VioletApiError): boolean {
 
 function webhookBody(input: WebhookInput) {
   return { event: input.event, remote_endpoint: input.url, status: input.status ?? 'ACTIVE' };
-}
-
-/** Compares types in any of Violet's spellings (the log writes ORDER_CANCELED). */
-function sameType(a: string, b: string): boolean {
-  return a === b || (canonicalEventType(a) ?? a) === (canonicalEventType(b) ?? b);
 }

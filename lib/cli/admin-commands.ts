@@ -1,5 +1,5 @@
 import { VioletAdmin, type WebhookDelivery } from '../admin';
-import { assertEventTypes, assertHttpsUrl } from '../admin/violet-admin';
+import { assertEventTypes, assertHttpsUrl } from '../admin/check-input';
 import { EVENT_TYPES_BY_FAMILY, canonicalEventType, familyOf } from '../event-types';
 import { expectPositionals, parse } from './parse-args';
 import { duration, table } from './table';
