@@ -16,6 +16,9 @@ export const ERROR_STATUS = {
   DEDUPE_UNAVAILABLE: 503,
   LISTENER_FAILED: 500,
   LISTENER_TIMEOUT: 503,
+  QUEUE_UNAVAILABLE: 503,
+  /** A worker's job failed its last attempt (no answer goes with it: the status is nominal). */
+  RETRIES_EXHAUSTED: 500,
 } as const;
 
 /**

@@ -9,6 +9,7 @@ export type { VioletWebhooksOptions, JsonSchema } from './options';
 export type { ReceiveResult, ReceiveResponseBody } from './receive/result';
 export { writeResult } from './http/write-result';
 export type { BodySource, HeaderMap } from './receive/delivery';
+export type { DeliveryQueue, QueuedDelivery } from './receive/delivery-queue';
 
 export { VioletWebhookError, BodyStreamError, isVioletWebhookError } from './errors';
 export type { VioletWebhookErrorCode, SchemaIssue } from './errors';

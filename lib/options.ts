@@ -1,4 +1,5 @@
 import type { DedupeStore } from './dedupe/dedupe-store';
+import type { DeliveryQueue } from './receive/delivery-queue';
 import { MemoryDedupeStore } from './dedupe/memory-store';
 import { isVioletEventType, type VioletEventType } from './event-types';
 import { parseLimit } from './parse-limit';
@@ -36,6 +37,11 @@ export interface VioletWebhooksOptions {
   unknownTopics?: 'accept' | 'reject' | undefined;
   /** `false`: never answer; call `next()` on success and `next(err)` on failure. Default `true`. */
   respond?: boolean | undefined;
+  /**
+   * A durable queue: the answer is given once the delivery is stored, and workers run the
+   * listeners (`bullmqQueue()` from `express-violet-webhooks/bullmq`). Not with `ack` or `timeout`.
+   */
+  queue?: DeliveryQueue | undefined;
 }
 
 /** Options after checking, with every default filled in. */
@@ -50,6 +56,7 @@ export interface ResolvedOptions {
   readonly ack: 'after-listeners' | 'immediate';
   readonly unknownTopics: 'accept' | 'reject';
   readonly respond: boolean;
+  readonly queue: DeliveryQueue | undefined;
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -62,6 +69,7 @@ const KNOWN_OPTIONS = new Set([
   'ack',
   'unknownTopics',
   'respond',
+  'queue',
 ]);
 
 function fail(option: string, message: string): never {
@@ -131,6 +139,26 @@ function checkDedupe(value: unknown): DedupeStore | undefined {
   return store as DedupeStore;
 }
 
+function checkQueue(o: Record<string, unknown>): DeliveryQueue | undefined {
+  if (o.queue === undefined) return undefined;
+  const queue = o.queue as Partial<DeliveryQueue> | null;
+  if (typeof queue !== 'object' || queue === null || typeof queue.enqueue !== 'function') {
+    fail(
+      'queue',
+      'must be a DeliveryQueue (an object with enqueue()), e.g. bullmqQueue({ connection, name })',
+    );
+  }
+  for (const other of ['ack', 'timeout'] as const) {
+    if (o[other] !== undefined) {
+      fail(
+        other,
+        'does not go with `queue`: it concerns listeners in this process, and with a queue they run in the worker (createVioletWorker)',
+      );
+    }
+  }
+  return queue as DeliveryQueue;
+}
+
 /** Checks the factory's options once; throws a TypeError that names the first bad one. */
 export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
@@ -164,5 +192,6 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     ack: checkChoice('ack', o.ack, ['after-listeners', 'immediate'] as const),
     unknownTopics: checkChoice('unknownTopics', o.unknownTopics, ['accept', 'reject'] as const),
     respond: o.respond !== false,
+    queue: checkQueue(o),
   };
 }

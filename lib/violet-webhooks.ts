@@ -126,7 +126,11 @@ export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
   // reaches it only once a request comes.
   const runner: DeliveryRunner = { run: (delivery, holder) => pipeline.run(delivery, holder) };
   const handler = createMiddleware(runner, resolved.respond) as unknown as VioletWebhooks;
-  mixInEmitter(handler, () => pipeline.listenersChanged());
+  mixInEmitter(
+    handler,
+    () => pipeline.listenersChanged(),
+    resolved.queue === undefined ? undefined : refuseEventListener,
+  );
   const pipeline = new Pipeline(resolved, handler as unknown as ListenerRegistry);
   handler.receive = (input) =>
     pipeline.run({
@@ -140,6 +144,16 @@ export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
     });
   return handler;
 }
+
+/** With a queue, listeners run in the worker: one added here would never be called. */
+function refuseEventListener(name: unknown): void {
+  if (name === 'error' || name === 'newListener' || name === 'removeListener') return;
+  throw new TypeError(
+    `express-violet-webhooks: a ${String(name)} listener on a middleware with \`queue\` would never run, since deliveries go to the queue; add it to the worker: createVioletWorker(...).on(${JSON.stringify(name)}, ...). 'error' listeners stay here.`,
+  );
+}
+
+const ADDING = new Set(['on', 'addListener', 'prependListener', 'once', 'prependOnceListener']);
 
 /** The EventEmitter methods that add or remove listeners. */
 const CHANGING = [
@@ -157,9 +171,10 @@ const CHANGING = [
  * Like Express's own `app`: EventEmitter's methods mixed into the middleware function, with the
  * listener state on the function itself. So a listener's `this` is the middleware, and
  * `this.on(...)` inside a listener registers where deliveries see it. The methods that change
- * listeners also tell the pipeline, whose listener lists are copied once per change.
+ * listeners also tell the pipeline, whose listener lists are copied once per change; `check`
+ * may refuse a listener before it is added.
  */
-function mixInEmitter(target: object, changed: () => void): void {
+function mixInEmitter(target: object, changed: () => void, check?: (name: unknown) => void): void {
   const proto = EventEmitter.prototype as unknown as Record<string | symbol, unknown>;
   for (const key of Reflect.ownKeys(proto)) {
     if (key === 'constructor') continue;
@@ -174,6 +189,7 @@ function mixInEmitter(target: object, changed: () => void): void {
       configurable: true,
       writable: true,
       value(this: unknown, ...args: unknown[]) {
+        if (check !== undefined && ADDING.has(name)) check(args[0]);
         const result = method.apply(this, args);
         changed();
         return result;

@@ -4,17 +4,15 @@ import { VioletWebhookError, isVioletWebhookError } from '../errors';
 import type { VioletEvent } from '../events';
 import type { ResolvedOptions } from '../options';
 import { secretKey } from '../signature/hmac';
-import { buildEvent } from './build-event';
-import { checkIds } from './check-ids';
 import { checkRequest } from './check-request';
 import { claimEvent, settleClaim, type Claim } from './claim-event';
 import type { Delivery } from './delivery';
 import { Dispatcher, type ListenerRegistry } from './dispatch';
-import { parseBody } from './parse-body';
+import type { DeliveryQueue } from './delivery-queue';
+import { eventFromBody, type EventRules } from './event-from-body';
 import { readBody } from './read-body';
-import { readHeaders } from './read-headers';
 import { DUPLICATE, RECEIVED, errorResult, type ReceiveResult } from './result';
-import { assertValid, createValidator, type PayloadValidator } from './validate-payload';
+import { createValidator } from './validate-payload';
 import { verifyDeliverySignature } from './verify-delivery-signature';
 
 const debug = createDebug('violet-webhooks:receive');
@@ -31,17 +29,22 @@ const TIMED_OUT = Symbol('timed out');
  * but the delivery's own state.
  */
 export class Pipeline {
-  private readonly validate: PayloadValidator | undefined;
+  private readonly rules: EventRules;
   private readonly dispatcher: Dispatcher;
   private readonly keys: readonly KeyObject[];
+  private readonly queue: DeliveryQueue | undefined;
 
   constructor(
     private readonly options: ResolvedOptions,
     private readonly listeners: ListenerRegistry,
   ) {
-    this.validate = options.validation === 'strict' ? createValidator(options.schemas) : undefined;
+    this.rules = {
+      validate: options.validation === 'strict' ? createValidator(options.schemas) : undefined,
+      unknownTopics: options.unknownTopics,
+    };
     this.dispatcher = new Dispatcher(listeners);
     this.keys = options.secrets.map(secretKey);
+    this.queue = options.queue;
   }
 
   /** To be called whenever listeners are added or removed. */
@@ -66,27 +69,12 @@ export class Pipeline {
       const raw = await readBody(delivery.body, headers, this.options.limit, this.keys);
       // 4. The signature, against the digests of step 3.
       const secretIndex = verifyDeliverySignature(headers, raw.digests);
-      // 5. The x-violet-* headers.
-      const h = readHeaders(headers);
+      // 5-8. Headers, JSON, schema and ids, and the event, on `req.violet` from here on (a
+      // duplicate's answer carries it too).
+      const built = eventFromBody({ headers, text: raw.text, secretIndex, receivedAt }, this.rules);
+      const h = built.headers;
       const eventType = h.type ?? h.rawType;
-      // 6. JSON, then the topic.
-      const payload = parseBody(raw.text, eventType, h.eventId);
-      if (h.type === undefined && this.options.unknownTopics === 'reject') {
-        throw new VioletWebhookError(
-          'UNKNOWN_TOPIC',
-          `${h.rawType} is not an event type this package knows`,
-          { eventType, eventId: h.eventId },
-        );
-      }
-      if (h.type !== undefined) {
-        // 7. The schema, then the ids the event is built from (also with validation 'off').
-        if (this.validate !== undefined) {
-          assertValid(this.validate(h.type, payload), eventType, h.eventId);
-        }
-        checkIds(h, payload);
-      }
-      // 8. The event, on `req.violet` from here on (a duplicate's answer carries it too).
-      event = buildEvent(h, payload, secretIndex, receivedAt);
+      event = built.event;
       if (holder !== undefined) holder.violet = event;
       // 9. The claim on the event id.
       const store = this.options.dedupe;
@@ -95,8 +83,10 @@ export class Pipeline {
         debug('duplicate %s %s', eventType, h.eventId);
         return { status: 200, body: DUPLICATE, event };
       }
-      // 10-11. The listeners, and the answer.
-      const result = await this.process(event, claim || undefined);
+      // 10-11. The listeners, or the queue, and the answer.
+      const result = this.queue
+        ? await this.handOver(event, raw.text, claim || undefined)
+        : await this.process(event, claim || undefined);
       if (debug.enabled) {
         debug(
           'dispatched %s %s in %dms',
@@ -111,6 +101,32 @@ export class Pipeline {
       this.report(error);
       return errorResult(error, event);
     }
+  }
+
+  /** With a queue: the delivery is stored, then the claim completed; or it is released, 503. */
+  private async handOver(
+    event: VioletEvent,
+    body: string,
+    claim: Claim | undefined,
+  ): Promise<ReceiveResult> {
+    try {
+      await (this.queue as DeliveryQueue).enqueue({
+        eventId: event.id,
+        type: event.family === 'unknown' ? event.rawType : event.type,
+        body,
+        headers: event.headers,
+        receivedAt: event.receivedAt,
+        secretIndex: event.secretIndex,
+      });
+    } catch (cause) {
+      this.reportIf(await settleClaim(claim, false, event.type));
+      throw new VioletWebhookError(
+        'QUEUE_UNAVAILABLE',
+        'the delivery could not be queued, so it is not acknowledged; Violet will retry',
+        { eventType: event.type, eventId: event.id, cause },
+      );
+    }
+    return this.succeed(event, claim);
   }
 
   private async process(event: VioletEvent, claim: Claim | undefined): Promise<ReceiveResult> {
