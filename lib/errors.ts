@@ -51,6 +51,7 @@ export interface VioletWebhookErrorDetails {
   cause?: unknown;
   errors?: readonly SchemaIssue[] | undefined;
   headers?: Readonly<Record<string, string>> | undefined;
+  attempt?: number | undefined;
 }
 
 /** Marks the package's errors, so that a second copy of the package recognises them too. */
@@ -78,6 +79,8 @@ export class VioletWebhookError extends Error {
   readonly errors: readonly SchemaIssue[] | undefined;
   /** Response headers that belong to this answer (`Allow` on 405). */
   readonly headers: Readonly<Record<string, string>> | undefined;
+  /** In a queue's worker: which attempt of the job failed (1 for the first). */
+  readonly attempt: number | undefined;
 
   constructor(
     code: VioletWebhookErrorCode,
@@ -92,6 +95,7 @@ export class VioletWebhookError extends Error {
     this.eventId = details.eventId;
     this.errors = details.errors;
     this.headers = details.headers;
+    this.attempt = details.attempt;
   }
 
   /** Alias of `status`, as http-errors and Express's finalhandler read it. */

@@ -103,7 +103,7 @@ function checkChoice<T extends string>(name: string, value: unknown, choices: re
   return value as T;
 }
 
-function checkSchemas(value: unknown): Map<VioletEventType, JsonSchema> {
+export function checkSchemas(value: unknown): Map<VioletEventType, JsonSchema> {
   const schemas = new Map<VioletEventType, JsonSchema>();
   if (value === undefined) return schemas;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

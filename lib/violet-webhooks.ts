@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { VioletWebhookError } from './errors';
 import type { VioletEventType } from './event-types';
 import type { VioletEvent, VioletEventOf } from './events';
@@ -9,6 +8,7 @@ import {
   type MiddlewareRequest,
   type MiddlewareResponse,
 } from './express/middleware';
+import { mixInEmitter } from './mix-in-emitter';
 import { resolveOptions, type VioletWebhooksOptions } from './options';
 import type { BodySource, HeaderMap } from './receive/delivery';
 import type { ListenerRegistry } from './receive/dispatch';
@@ -151,50 +151,4 @@ function refuseEventListener(name: unknown): void {
   throw new TypeError(
     `express-violet-webhooks: a ${String(name)} listener on a middleware with \`queue\` would never run, since deliveries go to the queue; add it to the worker: createVioletWorker(...).on(${JSON.stringify(name)}, ...). 'error' listeners stay here.`,
   );
-}
-
-const ADDING = new Set(['on', 'addListener', 'prependListener', 'once', 'prependOnceListener']);
-
-/** The EventEmitter methods that add or remove listeners. */
-const CHANGING = [
-  'on',
-  'addListener',
-  'prependListener',
-  'once',
-  'prependOnceListener',
-  'off',
-  'removeListener',
-  'removeAllListeners',
-] as const;
-
-/**
- * Like Express's own `app`: EventEmitter's methods mixed into the middleware function, with the
- * listener state on the function itself. So a listener's `this` is the middleware, and
- * `this.on(...)` inside a listener registers where deliveries see it. The methods that change
- * listeners also tell the pipeline, whose listener lists are copied once per change; `check`
- * may refuse a listener before it is added.
- */
-function mixInEmitter(target: object, changed: () => void, check?: (name: unknown) => void): void {
-  const proto = EventEmitter.prototype as unknown as Record<string | symbol, unknown>;
-  for (const key of Reflect.ownKeys(proto)) {
-    if (key === 'constructor') continue;
-    Object.defineProperty(target, key, {
-      ...Object.getOwnPropertyDescriptor(proto, key),
-      enumerable: false,
-    });
-  }
-  for (const name of CHANGING) {
-    const method = proto[name] as (...args: unknown[]) => unknown;
-    Object.defineProperty(target, name, {
-      configurable: true,
-      writable: true,
-      value(this: unknown, ...args: unknown[]) {
-        if (check !== undefined && ADDING.has(name)) check(args[0]);
-        const result = method.apply(this, args);
-        changed();
-        return result;
-      },
-    });
-  }
-  (EventEmitter as unknown as { init: (this: object) => void }).init.call(target);
 }

@@ -1,7 +1,7 @@
 import { VioletWebhookError } from '../errors';
 import type { VioletEvent } from '../events';
 
-type Listener = (event: VioletEvent) => unknown;
+type Listener = (event: VioletEvent, job?: unknown) => unknown;
 
 /** The listeners' side of the middleware: its EventEmitter methods that the pipeline uses. */
 export interface ListenerRegistry {
@@ -67,13 +67,17 @@ export class Dispatcher {
    * Returns undefined when every listener finished synchronously without throwing, so the
    * common synchronous case allocates no promise; else a promise of their outcome.
    */
-  dispatch(event: VioletEvent): Promise<void> | undefined {
+  dispatch(event: VioletEvent, job?: unknown): Promise<void> | undefined {
     let errors: unknown[] | undefined;
     let pending: PromiseLike<unknown>[] | undefined;
     for (const listener of this.listenersFor(event)) {
       try {
-        // `this` in a listener is the middleware, as in Node's own emit.
-        const result = listener.call(this.emitter, event);
+        // `this` in a listener is the middleware (or the worker), as in Node's own emit; a
+        // worker's listeners also get the job.
+        const result =
+          job === undefined
+            ? listener.call(this.emitter, event)
+            : listener.call(this.emitter, event, job);
         if (isThenable(result)) (pending ??= []).push(result);
       } catch (error) {
         (errors ??= []).push(error);

@@ -1,0 +1,157 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import createDebug from 'debug';
+import type { DeliveryQueue, QueuedDelivery } from '../receive/delivery-queue';
+import { jobIdOf, toJobData } from './job-data';
+
+const debug = createDebug('violet-webhooks:bullmq');
+
+/** Retention and retries of a job, as BullMQ takes them; retention only by age. */
+export type VioletJobOptions = Pick<JobsOptions, 'attempts' | 'backoff' | 'priority'> & {
+  /** How long a completed job is kept, in seconds. Default 25 hours, past Violet's 24 of retries. */
+  removeOnComplete?: { age: number } | undefined;
+  /** How long a failed job is kept, for replay, in seconds. Default 14 days. */
+  removeOnFail?: { age: number } | undefined;
+};
+
+/**
+ * Options of {@link bullmqQueue}.
+ *
+ * @example
+ * bullmqQueue({ connection: { host: '127.0.0.1', port: 6379 }, name: 'violet-webhooks' });
+ */
+export interface BullmqQueueOptions {
+  /** Redis connection options, or an ioredis instance (then give it `enableOfflineQueue: false`). */
+  connection: ConnectionOptions;
+  /** The queue's name; the worker uses the same. */
+  name: string;
+  /** BullMQ's key prefix; the worker uses the same. */
+  prefix?: string | undefined;
+  /** Milliseconds to wait for Redis before answering 503. Default 3000. */
+  enqueueTimeout?: number | undefined;
+  /** Retries and retention of each job. Default: 8 attempts, exponential back-off from 2 s. */
+  jobOptions?: VioletJobOptions | undefined;
+}
+
+/**
+ * The BullMQ queue deliveries go to: a {@link DeliveryQueue} for the middleware's `queue`
+ * option, with what operations need around it.
+ *
+ * @example
+ * const queue = bullmqQueue({ connection, name: 'violet-webhooks' });
+ * console.log(await queue.counts());
+ */
+export interface VioletQueue extends DeliveryQueue {
+  /** The BullMQ queue itself (for Bull Board, metrics, ...). */
+  readonly queue: Queue;
+  /** Runs failed jobs again: one event's, or all of them. Resolves to how many. */
+  retryFailed(which: { eventId: string } | { all: true }): Promise<number>;
+  /** How many jobs are in each state. */
+  counts(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 25 * 3600 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+} as const;
+
+function fail(option: string, message: string): never {
+  throw new TypeError(`express-violet-webhooks: bullmqQueue option \`${option}\` ${message}`);
+}
+
+/** Whether a connection is a client instance rather than options to make one. */
+export function isClient(connection: unknown): boolean {
+  return typeof (connection as { duplicate?: unknown } | null)?.duplicate === 'function';
+}
+
+function checkRetention(options: VioletJobOptions | undefined): void {
+  for (const key of ['removeOnComplete', 'removeOnFail'] as const) {
+    const value = options?.[key] as unknown;
+    if (value === undefined) continue;
+    const age = (value as { age?: unknown } | null)?.age;
+    if (typeof age !== 'number' || Object.keys(value as object).some((k) => k !== 'age')) {
+      fail(
+        `jobOptions.${key}`,
+        'must be { age: seconds }: a count could drop a job before Violet stops retrying its delivery',
+      );
+    }
+  }
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * A BullMQ queue for the middleware's `queue` option: each delivery becomes the job
+ * `violet-<event id>`, named after its event type, added within `enqueueTimeout`.
+ *
+ * @example
+ * const violet = violetWebhooks({
+ *   secret,
+ *   dedupe: new RedisDedupeStore(redis),
+ *   queue: bullmqQueue({ connection: { host: '127.0.0.1', port: 6379 }, name: 'violet-webhooks' }),
+ * });
+ */
+export function bullmqQueue(options: BullmqQueueOptions): VioletQueue {
+  const { connection, name, prefix, enqueueTimeout = 3000, jobOptions } = options ?? {};
+  if (connection === undefined || connection === null) fail('connection', 'is required');
+  if (typeof name !== 'string' || name === '') fail('name', 'must be the queue name');
+  if (!Number.isInteger(enqueueTimeout) || enqueueTimeout <= 0) {
+    fail('enqueueTimeout', 'must be a positive whole number of milliseconds');
+  }
+  checkRetention(jobOptions);
+  // Fail fast when Redis is away, rather than queue commands in memory that a crash would lose.
+  const conn = isClient(connection)
+    ? connection
+    : ({ ...(connection as object), enableOfflineQueue: false } as ConnectionOptions);
+  const queue = new Queue(name, { connection: conn, ...(prefix === undefined ? {} : { prefix }) });
+  // Without a listener, a connection error would be thrown and end the process.
+  queue.on('error', (error: Error) => debug('queue %s: %s', name, error.message));
+  // Options given as undefined keep their default.
+  const given = Object.fromEntries(
+    Object.entries(jobOptions ?? {}).filter(([, value]) => value !== undefined),
+  );
+  const defaults = { ...DEFAULT_JOB_OPTIONS, ...given } as JobsOptions;
+
+  return {
+    queue,
+    async enqueue(delivery: QueuedDelivery) {
+      const jobId = jobIdOf(delivery.eventId);
+      const adding = queue.add(delivery.type, toJobData(delivery), { ...defaults, jobId });
+      adding.catch(() => undefined); // past the deadline, its outcome no longer matters
+      await withDeadline(adding, enqueueTimeout);
+      debug('queued %s %s', delivery.type, jobId);
+    },
+    async retryFailed(which) {
+      const jobs =
+        'eventId' in which
+          ? [await queue.getJob(jobIdOf(which.eventId))]
+          : await queue.getFailed(0, -1);
+      let retried = 0;
+      for (const job of jobs) {
+        if (job === undefined || (await job.getState()) !== 'failed') continue;
+        await job.retry('failed');
+        retried += 1;
+      }
+      return retried;
+    },
+    counts: () =>
+      queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
+    close: () => queue.close(),
+  };
+}

@@ -1,0 +1,49 @@
+import type { QueuedDelivery } from '../receive/delivery-queue';
+
+/** The job's data, version 1: what the worker needs to rebuild the event, no signature. */
+export interface VioletJobData {
+  readonly v: 1;
+  /** The signed body, exactly as received. */
+  readonly body: string;
+  /** The `x-violet-*` headers, without the signature. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** ISO 8601. */
+  readonly receivedAt: string;
+  readonly secretIndex: number;
+}
+
+/**
+ * The job id of an event: BullMQ refuses all-digit ids and ids with `:`, and never adds a second
+ * job with an id it has, so one event id gives at most one job.
+ */
+export function jobIdOf(eventId: string): string {
+  return `violet-${encodeURIComponent(eventId)}`;
+}
+
+export function toJobData(delivery: QueuedDelivery): VioletJobData {
+  return {
+    v: 1,
+    body: delivery.body,
+    headers: delivery.headers,
+    receivedAt: delivery.receivedAt.toISOString(),
+    secretIndex: delivery.secretIndex,
+  };
+}
+
+/** The job's data, checked: a job written by another version or by hand fails at once. */
+export function fromJobData(data: unknown): VioletJobData | undefined {
+  const d = data as Partial<VioletJobData> | null;
+  if (
+    d === null ||
+    typeof d !== 'object' ||
+    d.v !== 1 ||
+    typeof d.body !== 'string' ||
+    typeof d.headers !== 'object' ||
+    d.headers === null ||
+    typeof d.receivedAt !== 'string' ||
+    typeof d.secretIndex !== 'number'
+  ) {
+    return undefined;
+  }
+  return d as VioletJobData;
+}
