@@ -45,19 +45,28 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A redis-server of the test's own, on a loopback port, that can be stopped and started again. */
+/**
+ * A redis-server of the test's own, on a loopback port, that can be stopped and started again.
+ * With `dir`, it keeps its data there in an append-only file written at every command, so that
+ * what it acknowledged survives a kill.
+ */
 export class OwnRedis {
   private process: ChildProcess | undefined;
 
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    private readonly dir?: string,
+  ) {}
 
   async start(): Promise<void> {
+    const persistence =
+      this.dir === undefined
+        ? ['--appendonly', 'no']
+        : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir];
     this.process = spawn(
       'redis-server',
-      ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
+      ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', ...persistence],
+      { stdio: 'ignore' },
     );
     for (let i = 0; i < 100; i++) {
       if (await redisAnswers('127.0.0.1', this.port)) return;
