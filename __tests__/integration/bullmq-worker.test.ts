@@ -12,6 +12,7 @@ import {
 } from '../../lib/bullmq';
 import { samplePayload } from '../../lib/testing';
 import { PATH } from '../helpers/apps';
+import { cli } from '../helpers/cli';
 import { connectionOf, dropPrefix, testPrefix, until } from '../helpers/bullmq';
 import { SECRET, delivery, sleep } from '../helpers/deliveries';
 import { describeWithRedis, sharedRedisUrl } from '../helpers/redis';
@@ -150,10 +151,18 @@ describeWithRedis(
       expect(w.errors.map((e) => e.code)).toEqual(['LISTENER_FAILED', 'RETRIES_EXHAUSTED']);
       expect(await (await queue.queue.getJob('violet-779'))?.getState()).toBe('failed');
       expect(await queue.counts()).toMatchObject({ failed: 1 });
+      const where = ['--redis', url, '--name', 'violet', '--prefix', prefix];
+      const stats = await cli(['queue', 'stats', '--json', ...where]);
+      expect(JSON.parse(stats.stdout)).toMatchObject({ failed: 1, completed: 0 });
+      const failed = await cli(['queue', 'failed', ...where]);
+      expect(failed.stdout).toMatch(/violet-779\s+OFFER_UPDATED\s+2\s+\S+\s+database down/);
       healthy = true;
-      expect(await queue.retryFailed({ eventId: '779' })).toBe(1);
+      const retry = await cli(['queue', 'retry', '--event-id', '779', ...where]);
+      expect(retry).toMatchObject({ code: 0, stdout: '1 failed job queued again.\n' });
       await until(() => done === 1);
       expect(await queue.retryFailed({ all: true })).toBe(0);
+      expect((await cli(['queue', 'retry', '--event-id', '779', ...where])).code).toBe(1);
+      expect((await cli(['queue', 'retry', ...where])).code).toBe(2);
     });
 
     test('a duplicate while the job waits, while it runs and after it completed: one run', async () => {

@@ -3,6 +3,7 @@ import { EVENT_TYPES_BY_FAMILY, VIOLET_EVENT_TYPES } from '../event-types';
 import { sign } from '../signature/sign';
 import { ADMIN_COMMANDS } from './admin-commands';
 import { parse } from './parse-args';
+import { queueCommand } from './queue-command';
 import { send } from './send-command';
 import { HELP, UsageError } from './usage';
 
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   try {
+    if (command === 'queue') return helpOr(await queueCommand(rest, out), 'queue');
     if (command === 'types' && rest.includes('--remote')) {
       return helpOr(await ADMIN_COMMANDS.types(rest, out), 'types');
     }

@@ -19,6 +19,8 @@ Commands:
   resend <webhook-id> <event-id>
                          have Violet deliver an event again
   recover --since 3d     resend what Violet gave up on
+  queue stats|failed|retry
+                         the BullMQ queue of the durable hand-off: counts, failed jobs, replay
 
 Run 'violet-webhooks <command> --help' for a command's options.
 The secret may come from VIOLET_APP_SECRET instead of --secret, to keep it out of shell history.
@@ -90,6 +92,18 @@ Options:
   --since AGE         how far back to look: 30m, 24h, 3d, or a date
   --dry-run           print what would be resent, resend nothing
 ${API_ENV}`,
+  queue: `Usage: violet-webhooks queue stats|failed|retry [--event-id ID | --all] [--redis URL] [--name N] [--prefix P] [--json]
+
+The BullMQ queue that bullmqQueue() fills (needs bullmq and ioredis installed).
+  stats               how many jobs are waiting, active, delayed, completed and failed
+  failed              the failed jobs, with their attempts and reasons
+  retry               runs failed jobs again: one event's (--event-id) or all (--all)
+
+Options:
+  --redis URL         Redis (default: $REDIS_URL, else redis://127.0.0.1:6379)
+  --name N            the queue's name (default: violet-webhooks)
+  --prefix P          BullMQ's key prefix, as given to bullmqQueue()
+  --json              JSON only`,
 } as const;
 
 /** A command of `violet-webhooks`. */
