@@ -2,58 +2,22 @@
 // Copy this file as a start; `npm run demo` runs it against signed sample deliveries.
 import http from 'node:http';
 import express, { type Express } from 'express';
-import { violetWebhooks, type VioletEvent } from 'express-violet-webhooks';
+import { violetWebhooks } from 'express-violet-webhooks';
+import { listeners, type Log } from './listeners';
 
-/** What the listeners did, so the demo can show it. A real app writes to its database here. */
-export type Log = (line: string) => void;
+export type { Log };
 
 export function createApp(secret: string, log: Log) {
   const violet = violetWebhooks({ secret });
-
-  violet.on('ORDER_SHIPPED', async (event) => {
-    // `bag` is the bag that shipped, resolved from x-violet-bag-id; `fulfillments` has tracking.
-    const tracking = event.bag?.fulfillments?.map((f) => f.tracking_number).join(', ') || 'none';
-    log(
-      `order ${event.orderId}: bag ${event.bagId} from ${event.bag?.merchant_name} shipped, tracking ${tracking}`,
-    );
-  });
-
-  violet.on('ORDER_REFUNDED', (event) => {
-    // `sku` is the line item named by x-violet-sku-id, when the refund concerns one item.
-    const what = event.sku ? `${event.sku.quantity} x ${event.sku.name}` : 'the whole bag';
-    log(`order ${event.orderId}: refunded ${what} in bag ${event.bagId}`);
-  });
-
-  violet.on('ORDER_CANCELLED', (event) => {
-    log(`order ${event.orderId}: bag ${event.bagId} cancelled (sent as ${event.rawType})`);
-  });
-
-  violet.on('MERCHANT_CONNECTED', (event) => {
-    log(
-      `merchant ${event.merchant.id} (${event.merchant.name}) connected from ${event.merchant.platform}`,
-    );
-  });
-
-  violet.on('TRANSFER_SENT', (event) => {
-    const { amount, currency, related_orders: orders } = event.transfer;
-    log(
-      `transfer ${event.transfer.id}: ${(amount / 100).toFixed(2)} ${currency} for orders ${orders?.join(', ')}`,
-    );
-  });
-
-  violet.on('PAYMENT_TRANSACTION_CAPTURE_STATUS_CAPTURED', (event) => {
-    const { order_id: orderId, amount, currency } = event.transaction;
-    log(`order ${orderId}: payment of ${((amount ?? 0) / 100).toFixed(2)} ${currency} captured`);
-  });
-
-  violet.on('*', (event: VioletEvent) => {
-    log(`  (audit) ${event.type} event ${event.id}`);
-  });
-
-  violet.on('error', (err) => {
-    // Rejected deliveries and failed listeners. Messages hold no secret and no body.
-    log(`  (rejected) ${err.status} ${err.code}: ${err.message}`);
-  });
+  const on = listeners(log);
+  violet.on('ORDER_SHIPPED', on.shipped);
+  violet.on('ORDER_REFUNDED', on.refunded);
+  violet.on('ORDER_CANCELLED', on.cancelled);
+  violet.on('MERCHANT_CONNECTED', on.merchantConnected);
+  violet.on('PAYMENT_TRANSACTION_CAPTURE_STATUS_CAPTURED', on.paymentCaptured);
+  violet.on('TRANSFER_SENT', on.transferSent);
+  violet.on('*', on.audit);
+  violet.on('error', on.error);
 
   const app = express();
   app.post('/webhooks/violet', violet);
