@@ -103,7 +103,7 @@ export class Pipeline {
     }
   }
 
-  /** With a queue: the delivery is stored, then the claim completed; or it is released, 503. */
+  /** With a queue: the delivery is stored, and the claim completed; or it is released, 503. */
   private async handOver(
     event: VioletEvent,
     body: string,
@@ -126,7 +126,10 @@ export class Pipeline {
         { eventType: event.type, eventId: event.id, cause },
       );
     }
-    return this.succeed(event, claim);
+    // Stored: the answer need not wait for the claim's completion. Should completing fail, the
+    // claim expires after its lease, and a copy sent after that finds the job id taken.
+    this.finishLater(event, claim, undefined);
+    return { status: 200, body: RECEIVED, event };
   }
 
   private async process(event: VioletEvent, claim: Claim | undefined): Promise<ReceiveResult> {
