@@ -1,5 +1,6 @@
 import type { DedupeStore } from './dedupe/dedupe-store';
 import type { DeliveryQueue } from './receive/delivery-queue';
+import type { Telemetry } from './receive/telemetry';
 import { MemoryDedupeStore } from './dedupe/memory-store';
 import { isVioletEventType, type VioletEventType } from './event-types';
 import { parseLimit } from './parse-limit';
@@ -42,6 +43,8 @@ export interface VioletWebhooksOptions {
    * listeners (`bullmqQueue()` from `express-violet-webhooks/bullmq`). Not with `ack` or `timeout`.
    */
   queue?: DeliveryQueue | undefined;
+  /** Spans and metrics: `openTelemetry()` from `express-violet-webhooks/otel`. Default: none. */
+  telemetry?: Telemetry | undefined;
 }
 
 /** Options after checking, with every default filled in. */
@@ -57,6 +60,7 @@ export interface ResolvedOptions {
   readonly unknownTopics: 'accept' | 'reject';
   readonly respond: boolean;
   readonly queue: DeliveryQueue | undefined;
+  readonly telemetry: Telemetry | undefined;
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -70,6 +74,7 @@ const KNOWN_OPTIONS = new Set([
   'unknownTopics',
   'respond',
   'queue',
+  'telemetry',
 ]);
 
 function fail(option: string, message: string): never {
@@ -159,6 +164,24 @@ function checkQueue(o: Record<string, unknown>): DeliveryQueue | undefined {
   return queue as DeliveryQueue;
 }
 
+/** A `telemetry` option, checked; exported for the worker's. */
+export function checkTelemetry(value: unknown): Telemetry | undefined {
+  if (value === undefined) return undefined;
+  const telemetry = value as Partial<Telemetry> | null;
+  if (
+    typeof telemetry !== 'object' ||
+    telemetry === null ||
+    typeof telemetry.delivery !== 'function' ||
+    typeof telemetry.job !== 'function'
+  ) {
+    fail(
+      'telemetry',
+      'must be a Telemetry, e.g. openTelemetry() from express-violet-webhooks/otel',
+    );
+  }
+  return telemetry as Telemetry;
+}
+
 /** Checks the factory's options once; throws a TypeError that names the first bad one. */
 export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
@@ -193,5 +216,6 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     unknownTopics: checkChoice('unknownTopics', o.unknownTopics, ['accept', 'reject'] as const),
     respond: o.respond !== false,
     queue: checkQueue(o),
+    telemetry: checkTelemetry(o.telemetry),
   };
 }

@@ -13,6 +13,7 @@ const ALIASES = {
   'express-violet-webhooks/redis': path.join(lib, 'redis.ts'),
   'express-violet-webhooks/admin': path.join(lib, 'admin/index.ts'),
   'express-violet-webhooks/bullmq': path.join(lib, 'bullmq/index.ts'),
+  'express-violet-webhooks/otel': path.join(lib, 'otel/index.ts'),
 };
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {

@@ -130,6 +130,8 @@ export function bullmqQueue(options: BullmqQueueOptions): VioletQueue {
 
   return {
     queue,
+    name,
+    jobId: jobIdOf,
     async enqueue(delivery: QueuedDelivery) {
       const jobId = jobIdOf(delivery.eventId);
       const adding = queue.add(delivery.type, toJobData(delivery), { ...defaults, jobId });

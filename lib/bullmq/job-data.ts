@@ -10,6 +10,8 @@ export interface VioletJobData {
   /** ISO 8601. */
   readonly receivedAt: string;
   readonly secretIndex: number;
+  /** With telemetry: the producer span's context (`traceparent`). */
+  readonly trace?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -27,6 +29,7 @@ export function toJobData(delivery: QueuedDelivery): VioletJobData {
     headers: delivery.headers,
     receivedAt: delivery.receivedAt.toISOString(),
     secretIndex: delivery.secretIndex,
+    ...(delivery.trace === undefined ? {} : { trace: delivery.trace }),
   };
 }
 

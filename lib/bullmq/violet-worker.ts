@@ -10,9 +10,10 @@ import { VioletWebhookError, isVioletWebhookError } from '../errors';
 import type { VioletEventType } from '../event-types';
 import type { VioletEvent, VioletEventOf } from '../events';
 import { mixInEmitter } from '../mix-in-emitter';
-import { checkSchemas, type JsonSchema } from '../options';
+import { checkSchemas, checkTelemetry, type JsonSchema } from '../options';
 import { Dispatcher, type ListenerRegistry } from '../receive/dispatch';
 import { eventFromBody, type EventRules } from '../receive/event-from-body';
+import type { Telemetry } from '../receive/telemetry';
 import { createValidator } from '../receive/validate-payload';
 import { fromJobData } from './job-data';
 
@@ -43,7 +44,7 @@ export interface VioletJob {
  */
 export interface VioletWorkerOptions extends Omit<
   WorkerOptions,
-  'connection' | 'prefix' | 'autorun' | 'name'
+  'connection' | 'prefix' | 'autorun' | 'name' | 'telemetry'
 > {
   connection: ConnectionOptions;
   name: string;
@@ -51,6 +52,8 @@ export interface VioletWorkerOptions extends Omit<
   /** As the middleware's: `'strict'` (default) validates the body again, with these schemas. */
   validation?: 'strict' | 'off' | undefined;
   schemas?: Partial<Record<VioletEventType, JsonSchema>> | undefined;
+  /** Spans and metrics: `openTelemetry()` from `express-violet-webhooks/otel`. */
+  telemetry?: Telemetry | undefined;
 }
 
 /** The listener type of every name a worker emits. */
@@ -112,7 +115,8 @@ function reportTo(target: ListenerRegistry, error: VioletWebhookError): void {
  * worker.on('ORDER_SHIPPED', async (event, job) => notify(event.order, job.attempt));
  */
 export function createVioletWorker(options: VioletWorkerOptions): VioletWorker {
-  const { connection, name, prefix, validation, schemas, ...workerOptions } = options ?? {};
+  const { connection, name, prefix, validation, schemas, telemetry, ...workerOptions } =
+    options ?? {};
   if (typeof name !== 'string' || name === '') {
     throw new TypeError(
       'express-violet-webhooks: createVioletWorker option `name` must be the queue name',
@@ -122,6 +126,7 @@ export function createVioletWorker(options: VioletWorkerOptions): VioletWorker {
     validate: validation === 'off' ? undefined : createValidator(checkSchemas(schemas)),
     unknownTopics: 'accept',
   };
+  const traced = checkTelemetry(telemetry);
   const target = { close: async () => undefined } as unknown as VioletWorker & ListenerRegistry;
   const dispatcher = new Dispatcher(target);
   mixInEmitter(target, () => dispatcher.invalidate());
@@ -152,13 +157,17 @@ export function createVioletWorker(options: VioletWorkerOptions): VioletWorker {
       if (isVioletWebhookError(error)) reportTo(target, error);
       throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
     }
-    const outcome = dispatcher.dispatch(event, info);
-    if (outcome === undefined) return;
-    try {
-      await outcome;
-    } catch (error) {
-      throw failed(event, info, error);
-    }
+    const run = async () => {
+      const outcome = dispatcher.dispatch(event, info);
+      if (outcome === undefined) return;
+      try {
+        await outcome;
+      } catch (error) {
+        throw failed(event, info, error);
+      }
+    };
+    if (traced === undefined) return run();
+    return traced.job(event, { id: info.id, queue: name, attempt: info.attempt }, data.trace, run);
   }
 
   /** Reports a failed attempt; what BullMQ should do with it. */

@@ -18,6 +18,8 @@ export interface QueuedDelivery {
   readonly receivedAt: Date;
   /** Which of the configured secrets matched. */
   readonly secretIndex: number;
+  /** With telemetry: the context of the span that queued it (`traceparent`), for the worker's link. */
+  readonly trace?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -38,4 +40,8 @@ export interface DeliveryQueue {
    * second job.
    */
   enqueue(delivery: QueuedDelivery): Promise<void>;
+  /** The queue's name, for telemetry (`send <name>` spans). */
+  readonly name?: string | undefined;
+  /** The job id an event gets, for telemetry (`messaging.message.id`). */
+  jobId?(eventId: string): string;
 }

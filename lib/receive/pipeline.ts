@@ -11,6 +11,7 @@ import { Dispatcher, type ListenerRegistry } from './dispatch';
 import type { DeliveryQueue } from './delivery-queue';
 import { eventFromBody, type EventRules } from './event-from-body';
 import { readBody } from './read-body';
+import type { DeliveryTelemetry } from './telemetry';
 import { DUPLICATE, RECEIVED, errorResult, type ReceiveResult } from './result';
 import { createValidator } from './validate-payload';
 import { verifyDeliverySignature } from './verify-delivery-signature';
@@ -57,7 +58,27 @@ export class Pipeline {
    * stream that fails included; rejects only on a fault of this package. The event is put on
    * `holder.violet` before any listener runs.
    */
-  async run(delivery: Delivery, holder?: EventHolder): Promise<ReceiveResult> {
+  run(delivery: Delivery, holder?: EventHolder): Promise<ReceiveResult> {
+    const telemetry = this.options.telemetry;
+    if (telemetry === undefined) return this.runDelivery(delivery, holder, undefined);
+    const t = telemetry.delivery();
+    return this.runDelivery(delivery, holder, t).then(
+      (result) => {
+        t.end(result);
+        return result;
+      },
+      (error: unknown) => {
+        t.end({ status: 500, body: { error: { code: 'LISTENER_FAILED', message: '' } } });
+        throw error;
+      },
+    );
+  }
+
+  private async runDelivery(
+    delivery: Delivery,
+    holder: EventHolder | undefined,
+    t: DeliveryTelemetry | undefined,
+  ): Promise<ReceiveResult> {
     const started = debug.enabled ? performance.now() : 0;
     const receivedAt = new Date();
     let event: VioletEvent | undefined;
@@ -75,6 +96,7 @@ export class Pipeline {
       const h = built.headers;
       const eventType = h.type ?? h.rawType;
       event = built.event;
+      t?.event(event);
       if (holder !== undefined) holder.violet = event;
       // 9. The claim on the event id.
       const store = this.options.dedupe;
@@ -85,8 +107,8 @@ export class Pipeline {
       }
       // 10-11. The listeners, or the queue, and the answer.
       const result = this.queue
-        ? await this.handOver(event, raw.text, claim || undefined)
-        : await this.process(event, claim || undefined);
+        ? await this.handOver(event, raw.text, claim || undefined, t)
+        : await this.process(event, claim || undefined, t);
       if (debug.enabled) {
         debug(
           'dispatched %s %s in %dms',
@@ -108,16 +130,26 @@ export class Pipeline {
     event: VioletEvent,
     body: string,
     claim: Claim | undefined,
+    t: DeliveryTelemetry | undefined,
   ): Promise<ReceiveResult> {
-    try {
-      await (this.queue as DeliveryQueue).enqueue({
+    const queue = this.queue as DeliveryQueue;
+    const job = (trace?: Record<string, string>) =>
+      queue.enqueue({
         eventId: event.id,
         type: event.family === 'unknown' ? event.rawType : event.type,
         body,
         headers: event.headers,
         receivedAt: event.receivedAt,
         secretIndex: event.secretIndex,
+        trace,
       });
+    try {
+      if (t === undefined) await job();
+      else {
+        const carrier: Record<string, string> = {};
+        const target = { name: queue.name ?? 'queue', jobId: queue.jobId?.(event.id) ?? event.id };
+        await t.send(target, carrier, () => job(carrier));
+      }
     } catch (cause) {
       this.reportIf(await settleClaim(claim, false, event.type));
       throw new VioletWebhookError(
@@ -132,13 +164,26 @@ export class Pipeline {
     return { status: 200, body: RECEIVED, event };
   }
 
-  private async process(event: VioletEvent, claim: Claim | undefined): Promise<ReceiveResult> {
+  /** Step 10: the listeners, inside their span when there is telemetry. */
+  private dispatch(
+    event: VioletEvent,
+    t: DeliveryTelemetry | undefined,
+  ): Promise<void> | undefined {
+    if (t === undefined) return this.dispatcher.dispatch(event);
+    return t.listeners(event, () => this.dispatcher.dispatch(event));
+  }
+
+  private async process(
+    event: VioletEvent,
+    claim: Claim | undefined,
+    t: DeliveryTelemetry | undefined,
+  ): Promise<ReceiveResult> {
     if (this.options.ack === 'immediate') {
       // Answer first: listeners start on the next turn of the event loop.
-      setImmediate(() => this.finishLater(event, claim, this.dispatcher.dispatch(event)));
+      setImmediate(() => this.finishLater(event, claim, this.dispatch(event, t)));
       return { status: 200, body: RECEIVED, event };
     }
-    const outcome = this.dispatcher.dispatch(event);
+    const outcome = this.dispatch(event, t);
     if (outcome === undefined) return this.succeed(event, claim);
     const failure = await this.withinDeadline(outcome);
     if (failure === TIMED_OUT) {

@@ -1,0 +1,47 @@
+import type { VioletEvent } from '../events';
+import type { ReceiveResult } from './result';
+
+/**
+ * What the telemetry of one delivery is told, in order: the event once it is verified and
+ * built, the listeners or the hand-off to a queue, and the answer.
+ */
+export interface DeliveryTelemetry {
+  /** The event is verified, validated and built. */
+  event(event: VioletEvent): void;
+  /** Runs the listeners (`run`) inside their span; returns what `run` returned. */
+  listeners(event: VioletEvent, run: () => Promise<void> | undefined): Promise<void> | undefined;
+  /**
+   * Runs the hand-off to a queue (`run`) inside its span, after writing that span's context into
+   * `carrier`, which travels in the job.
+   */
+  send(
+    queue: { name: string; jobId: string },
+    carrier: Record<string, string>,
+    run: () => Promise<void>,
+  ): Promise<void>;
+  /** The answer: ends the delivery. */
+  end(result: ReceiveResult): void;
+}
+
+/**
+ * The `telemetry` option of the middleware and of a queue's worker: `openTelemetry()` from
+ * `express-violet-webhooks/otel` implements it. Without it, nothing is recorded and nothing is
+ * paid on the hot path.
+ *
+ * @example
+ * const violet = violetWebhooks({ secret, telemetry: openTelemetry() });
+ */
+export interface Telemetry {
+  /** One delivery begins, in the context of whatever span is active (the HTTP server's). */
+  delivery(): DeliveryTelemetry;
+  /**
+   * In a worker: runs one job's listeners (`run`) inside their span, linked to the span that
+   * queued the job (its context is in `carrier`).
+   */
+  job(
+    event: VioletEvent,
+    job: { id: string; queue: string; attempt: number },
+    carrier: Readonly<Record<string, string>> | undefined,
+    run: () => Promise<void>,
+  ): Promise<void>;
+}
