@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { SpanKind } from '@opentelemetry/api';
+import express from 'express';
+import request from 'supertest';
+import { violetWebhooks } from '../../lib';
+import { bullmqQueue } from '../../lib/bullmq';
+import { openTelemetry } from '../../lib/otel';
+import { PATH } from '../helpers/apps';
+import { connectionOf, dropPrefix, testPrefix } from '../helpers/bullmq';
+import { Child } from '../helpers/child';
+import { SECRET, delivery } from '../helpers/deliveries';
+import { otelSdk } from '../helpers/otel';
+import { describeWithRedis, sharedRedisUrl } from '../helpers/redis';
+
+describeWithRedis(
+  'telemetry through the queue, across two processes',
+  sharedRedisUrl !== undefined,
+  'Redis on 127.0.0.1:6379',
+  () => {
+    const url = sharedRedisUrl ?? '';
+    const sdk = otelSdk();
+    const prefix = testPrefix();
+    afterAll(async () => {
+      await sdk.shutdown();
+      await dropPrefix(url, prefix);
+    });
+
+    test("the worker's process span links to the web process's send span, through the job", async () => {
+      const queue = bullmqQueue({ connection: connectionOf(url), name: 'violet', prefix });
+      const app = express();
+      app.post(
+        PATH,
+        violetWebhooks({
+          secret: SECRET,
+          queue,
+          telemetry: openTelemetry({
+            tracerProvider: sdk.tracerProvider,
+            meterProvider: sdk.meterProvider,
+          }),
+        }),
+      );
+      const worker = new Child('traced-worker.ts', {
+        QUEUE_PORT: String(connectionOf(url).port),
+        PREFIX: prefix,
+      });
+      try {
+        await worker.ready;
+        const d = delivery('ORDER_SHIPPED', { eventId: 'traced-1', bagId: 11111 });
+        await request(app).post(PATH).set(d.headers).send(d.body).expect(200);
+        const send = sdk.spans().find((s) => s.name === 'send violet');
+        const webhook = sdk.spans().find((s) => s.name === 'violet.webhook ORDER_SHIPPED');
+        expect(send?.kind).toBe(SpanKind.PRODUCER);
+        expect(send?.parentSpanContext?.spanId).toBe(webhook?.spanContext().spanId);
+        expect(send?.attributes).toMatchObject({
+          'messaging.system': 'bullmq',
+          'messaging.destination.name': 'violet',
+          'messaging.message.id': 'violet-traced-1',
+        });
+        const line = await worker.waitFor(/^SPAN .*"process ORDER_SHIPPED"/);
+        const processed = JSON.parse(line.slice('SPAN '.length));
+        expect(processed.kind).toBe(SpanKind.CONSUMER);
+        expect(processed.links).toEqual([
+          { traceId: send?.spanContext().traceId, spanId: send?.spanContext().spanId },
+        ]);
+        expect(processed.attributes).toMatchObject({
+          'messaging.system': 'bullmq',
+          'messaging.destination.name': 'violet',
+          'messaging.message.id': 'violet-traced-1',
+          'violet.event.id': 'traced-1',
+          'violet.bag.id': 11111,
+        });
+      } finally {
+        worker.kill('SIGTERM');
+        await worker.exited;
+        await queue.close();
+      }
+    }, 30_000);
+  },
+);
+
+test('without telemetry, the package loads no OpenTelemetry code', () => {
+  const script = `
+    const { violetWebhooks } = require('express-violet-webhooks');
+    const { createDelivery } = require('express-violet-webhooks/testing');
+    const violet = violetWebhooks({ secret: 's' });
+    violet.on('ORDER_SHIPPED', () => undefined);
+    const d = createDelivery({ type: 'ORDER_SHIPPED', secret: 's' });
+    violet.receive({ headers: d.headers, body: d.body }).then((r) => {
+      const loaded = Object.keys(require.cache).filter((f) => f.includes('@opentelemetry'));
+      console.log(r.status, JSON.stringify(loaded));
+    });`;
+  const out = execFileSync(
+    process.execPath,
+    ['--require', path.join(__dirname, '../helpers/register-ts.cjs'), '-e', script],
+    {
+      encoding: 'utf8',
+    },
+  );
+  expect(out.trim()).toBe('200 []');
+});
