@@ -58,6 +58,8 @@ export const RECEIVERS = [
   { kind: 'express-json', label: 'express.json() bare route' },
   { kind: 'violet', label: 'express-violet-webhooks' },
   { kind: 'violet-use', label: 'express-violet-webhooks, app.use()' },
+  { kind: 'violet-sdk', label: 'express-violet-webhooks, SDK set up, telemetry off' },
+  { kind: 'violet-otel', label: 'express-violet-webhooks, SDK set up, telemetry on' },
   { kind: 'octokit', label: '@octokit/webhooks middleware' },
   { kind: 'receive', label: 'receive() on node:http' },
   { kind: 'octokit-http', label: '@octokit/webhooks on node:http' },

@@ -2,6 +2,9 @@
 //   express-json  a bare Express route behind express.json(): parses, verifies nothing
 //   violet        our Express middleware: signature, strict validation, in-memory de-duplication,
 //                 one async listener
+//   violet-sdk    the same in an app that has set up OpenTelemetry's SDK (a context manager,
+//                 spans batched to an exporter that drops them, metrics read every minute)
+//   violet-otel   the same with the telemetry option on: openTelemetry() over that SDK
 //   octokit       @octokit/webhooks' createNodeMiddleware mounted in Express: signature, parse,
 //                 one async listener
 //   octokit-http  the same on a plain node:http server
@@ -15,23 +18,48 @@ const kind = process.env.KIND;
 const limit = '10mb';
 let handler;
 
+/** OpenTelemetry's SDK, set up as an app would: a context manager, batched spans, a metric reader. */
+async function setUpSdk() {
+  const { context } = await import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const { MeterProvider, PeriodicExportingMetricReader } =
+    await import('@opentelemetry/sdk-metrics');
+  const { openTelemetry } = await import('express-violet-webhooks/otel');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const drop = {
+    export: (_items, done) => done({ code: 0 }),
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+  };
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(drop)],
+  });
+  const meterProvider = new MeterProvider({
+    readers: [new PeriodicExportingMetricReader({ exporter: drop, exportIntervalMillis: 60_000 })],
+  });
+  return { telemetry: () => openTelemetry({ tracerProvider, meterProvider }) };
+}
+
 if (kind === 'express-json') {
   const app = express();
   app.post('/webhooks', express.json({ limit }), (req, res) => {
     res.json({ received: typeof req.body === 'object' });
   });
   handler = app;
-} else if (kind === 'violet' || kind === 'violet-use' || kind === 'receive') {
+} else if (['violet', 'violet-use', 'receive', 'violet-sdk', 'violet-otel'].includes(kind)) {
+  const sdk = kind === 'violet-sdk' || kind === 'violet-otel' ? await setUpSdk() : undefined;
   const violet = violetWebhooks({
     secret,
     limit,
     ...(process.env.VALIDATION === 'off' ? { validation: 'off' } : {}),
+    ...(kind === 'violet-otel' ? { telemetry: sdk.telemetry() } : {}),
   });
   // One async listener, as an app that hands the event to its own code would have.
   violet.on('ORDER_SHIPPED', async (event) => {
     if (event.bag === undefined) throw new Error('the bag was not resolved');
   });
-  if (kind === 'violet') {
+  if (kind === 'violet' || kind === 'violet-sdk' || kind === 'violet-otel') {
     const app = express();
     app.post('/webhooks', violet);
     handler = app;

@@ -2,13 +2,20 @@
 // Copy this file as a start; `npm run demo` runs it against signed sample deliveries.
 import http from 'node:http';
 import express, { type Express } from 'express';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { violetWebhooks } from 'express-violet-webhooks';
+import { openTelemetry } from 'express-violet-webhooks/otel';
 import { listeners, type Log } from './listeners';
 
 export type { Log };
 
 export function createApp(secret: string, log: Log) {
-  const violet = violetWebhooks({ secret });
+  // Metrics for Prometheus at /metrics (violet_webhook_deliveries_total, ...). An app that has an
+  // OpenTelemetry SDK set up already passes nothing to openTelemetry(): it uses the global one.
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const meterProvider = new MeterProvider({ readers: [prometheus] });
+  const violet = violetWebhooks({ secret, telemetry: openTelemetry({ meterProvider }) });
   const on = listeners(log);
   violet.on('ORDER_SHIPPED', on.shipped);
   violet.on('ORDER_REFUNDED', on.refunded);
@@ -21,6 +28,7 @@ export function createApp(secret: string, log: Log) {
 
   const app = express();
   app.post('/webhooks/violet', violet);
+  app.get('/metrics', (req, res) => prometheus.getMetricsRequestHandler(req, res));
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });

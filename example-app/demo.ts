@@ -68,6 +68,13 @@ async function main(): Promise<number> {
     if (!ok) failures += 1;
     console.log(`  answer: ${res.status} ${answer}${ok ? '' : `   <-- expected ${step.expect}`}\n`);
   }
+  // What a dashboard sees: the counter of deliveries, by type, outcome and status.
+  const metrics = await (await fetch(url.replace('/webhooks/violet', '/metrics'))).text();
+  console.log('Prometheus, at /metrics:');
+  for (const line of metrics.split('\n')) {
+    if (line.startsWith('violet_webhook_deliveries_total')) console.log(`  ${line}`);
+  }
+  console.log();
   server.close();
   console.log(
     failures === 0

@@ -20,6 +20,12 @@ test('the demo (npm run demo) gets every answer it expects', async () => {
   expect(stdout).toContain('answer: 200 {"received":true,"duplicate":true}');
   expect(stdout).toContain('answer: 401 {"error":{"code":"INVALID_SIGNATURE"');
   expect(stdout).toContain('Every delivery got the answer expected.');
+  // It ends with what a dashboard sees: the counter of deliveries, by outcome.
+  const counter = (type: string, outcome: string, status: number) =>
+    `violet_webhook_deliveries_total{violet_event_type="${type}",violet_webhook_outcome="${outcome}",http_response_status_code="${status}"`;
+  expect(stdout).toContain(`${counter('ORDER_SHIPPED', 'accepted', 200)}`);
+  expect(stdout).toContain(`${counter('ORDER_SHIPPED', 'duplicate', 200)}`);
+  expect(stdout).toContain(`${counter('_OTHER', 'INVALID_SIGNATURE', 401)}`);
 }, 30_000);
 
 test("the example app's server cuts off a sender that trickles its body", async () => {

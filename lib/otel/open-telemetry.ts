@@ -77,6 +77,8 @@ class Delivery implements DeliveryTelemetry {
   private readonly ctx: Context;
   private readonly started = performance.now();
   private type: string | undefined;
+  /** The event's span attributes, made once for both spans. */
+  private attributes: Attributes | undefined;
 
   constructor(
     private readonly tracer: Tracer,
@@ -91,13 +93,14 @@ class Delivery implements DeliveryTelemetry {
   event(event: VioletEvent): void {
     this.type = event.type === 'unknown' ? undefined : event.type;
     if (this.type !== undefined) this.span.updateName(`violet.webhook ${this.type}`);
-    this.span.setAttributes(eventAttributes(event));
+    this.attributes = eventAttributes(event);
+    this.span.setAttributes(this.attributes);
   }
 
   listeners(event: VioletEvent, run: () => Promise<void> | undefined): Promise<void> | undefined {
     const span = this.tracer.startSpan(
       `process ${event.type === 'unknown' ? event.rawType : event.type}`,
-      { kind: SpanKind.CONSUMER, attributes: eventAttributes(event) },
+      { kind: SpanKind.CONSUMER, attributes: this.attributes ?? eventAttributes(event) },
       this.ctx,
     );
     const started = performance.now();
