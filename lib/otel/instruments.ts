@@ -1,4 +1,4 @@
-import type { Attributes, Counter, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
+import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
 import { isVioletEventType } from '../event-types';
 
 /** A type as a metric label: a known type, else `_OTHER` (a label set must stay closed). */
@@ -9,18 +9,27 @@ export function typeLabel(type: string | undefined): string {
 /** Seconds: OpenTelemetry's default boundaries are for milliseconds (HTTP conventions use these). */
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30];
 
-/** The package's metrics, as api.md names them. No id is ever an attribute (cardinality). */
+/**
+ * The package's metrics, as api.md names them. No id is ever an attribute (cardinality). The
+ * two counters are kept here and observed when the SDK collects, rather than recorded through it
+ * on every delivery: a delivery then costs a map update instead of two SDK records.
+ */
 export class Instruments {
-  readonly deliveries: Counter;
-  readonly duration: Histogram;
-  readonly listenerDuration: Histogram;
-  readonly active: UpDownCounter;
+  private readonly duration: Histogram;
+  private readonly listenerDuration: Histogram;
+  private readonly deliveries = new Map<string, { attributes: Attributes; count: number }>();
+  private active = 0;
 
   constructor(meter: Meter) {
-    this.deliveries = meter.createCounter('violet.webhook.deliveries', {
-      description: 'Webhook deliveries answered, by event type, outcome and status',
-      unit: '{delivery}',
-    });
+    meter
+      .createObservableCounter('violet.webhook.deliveries', {
+        description: 'Webhook deliveries answered, by event type, outcome and status',
+        unit: '{delivery}',
+      })
+      .addCallback((result) => {
+        for (const { attributes, count } of this.deliveries.values())
+          result.observe(count, attributes);
+      });
     this.duration = meter.createHistogram('violet.webhook.duration', {
       description: "Time from a delivery's start to its answer",
       unit: 's',
@@ -31,10 +40,37 @@ export class Instruments {
       unit: 's',
       advice: { explicitBucketBoundaries: SECONDS },
     });
-    this.active = meter.createUpDownCounter('violet.webhook.active', {
-      description: 'Deliveries being processed now',
-      unit: '{delivery}',
-    });
+    meter
+      .createObservableUpDownCounter('violet.webhook.active', {
+        description: 'Deliveries being processed now',
+        unit: '{delivery}',
+      })
+      .addCallback((result) => result.observe(this.active));
+  }
+
+  started(): void {
+    this.active += 1;
+  }
+
+  /** One delivery answered. */
+  answered(type: string, outcome: string, status: number, seconds: number): void {
+    this.active -= 1;
+    const label = typeLabel(type);
+    const key = `${label} ${outcome} ${status}`;
+    let entry = this.deliveries.get(key);
+    if (entry === undefined) {
+      entry = {
+        attributes: {
+          'violet.event.type': label,
+          'violet.webhook.outcome': outcome,
+          'http.response.status_code': status,
+        },
+        count: 0,
+      };
+      this.deliveries.set(key, entry);
+    }
+    entry.count += 1;
+    this.duration.record(seconds, entry.attributes);
   }
 
   listenerDone(type: string, seconds: number, errorType: string | undefined): void {

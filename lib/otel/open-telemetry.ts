@@ -16,7 +16,7 @@ import { isVioletWebhookError } from '../errors';
 import type { VioletEvent } from '../events';
 import type { ReceiveResult } from '../receive/result';
 import type { DeliveryTelemetry, Telemetry } from '../receive/telemetry';
-import { Instruments, typeLabel } from './instruments';
+import { Instruments } from './instruments';
 
 const NAME = 'express-violet-webhooks';
 
@@ -31,10 +31,14 @@ export interface OpenTelemetryOptions {
   meterProvider?: MeterProvider | undefined;
 }
 
+/** An event's type as spans show it: the name sent, for a type this package does not know. */
+const eventTypeOf = (event: VioletEvent): string =>
+  event.type === 'unknown' ? event.rawType : event.type;
+
 /** The span attributes an event gives (ids belong on spans, never on metrics). */
 function eventAttributes(event: VioletEvent): Attributes {
   const attributes: Attributes = {
-    'violet.event.type': event.type === 'unknown' ? event.rawType : event.type,
+    'violet.event.type': eventTypeOf(event),
     'violet.event.id': event.id,
   };
   if (event.webhookId !== undefined) attributes['violet.webhook.id'] = event.webhookId;
@@ -77,8 +81,6 @@ class Delivery implements DeliveryTelemetry {
   private readonly ctx: Context;
   private readonly started = performance.now();
   private type: string | undefined;
-  /** The event's span attributes, made once for both spans. */
-  private attributes: Attributes | undefined;
 
   constructor(
     private readonly tracer: Tracer,
@@ -87,20 +89,23 @@ class Delivery implements DeliveryTelemetry {
     // A child of the active span: the HTTP server span that HTTP instrumentation makes.
     this.span = tracer.startSpan('violet.webhook', { kind: SpanKind.INTERNAL });
     this.ctx = trace.setSpan(context.active(), this.span);
-    instruments.active.add(1);
+    instruments.started();
   }
 
   event(event: VioletEvent): void {
     this.type = event.type === 'unknown' ? undefined : event.type;
     if (this.type !== undefined) this.span.updateName(`violet.webhook ${this.type}`);
-    this.attributes = eventAttributes(event);
-    this.span.setAttributes(this.attributes);
+    this.span.setAttributes(eventAttributes(event));
   }
 
   listeners(event: VioletEvent, run: () => Promise<void> | undefined): Promise<void> | undefined {
     const span = this.tracer.startSpan(
-      `process ${event.type === 'unknown' ? event.rawType : event.type}`,
-      { kind: SpanKind.CONSUMER, attributes: this.attributes ?? eventAttributes(event) },
+      `process ${eventTypeOf(event)}`,
+      // The delivery's span, its parent, has the rest of the event's attributes.
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: { 'violet.event.type': eventTypeOf(event), 'violet.event.id': event.id },
+      },
       this.ctx,
     );
     const started = performance.now();
@@ -153,9 +158,14 @@ class Delivery implements DeliveryTelemetry {
 
   end(result: ReceiveResult): void {
     const code = result.error?.code;
+    // A failure without a code is a fault of this package (the pipeline rejected).
     const outcome =
       code ??
-      (result.body === undefined || !('duplicate' in result.body) ? 'accepted' : 'duplicate');
+      (result.status >= 400
+        ? 'INTERNAL_ERROR'
+        : 'duplicate' in result.body
+          ? 'duplicate'
+          : 'accepted');
     this.span.setAttribute('violet.webhook.outcome', outcome);
     this.span.setAttribute('http.response.status_code', result.status);
     if (code !== undefined) this.span.setAttribute('error.type', code);
@@ -164,14 +174,8 @@ class Delivery implements DeliveryTelemetry {
       this.span.setStatus({ code: SpanStatusCode.ERROR, message: code ?? String(result.status) });
     }
     this.span.end();
-    const attributes: Attributes = {
-      'violet.event.type': typeLabel(this.type),
-      'violet.webhook.outcome': outcome,
-      'http.response.status_code': result.status,
-    };
-    this.instruments.deliveries.add(1, attributes);
-    this.instruments.duration.record((performance.now() - this.started) / 1000, attributes);
-    this.instruments.active.add(-1);
+    const seconds = (performance.now() - this.started) / 1000;
+    this.instruments.answered(this.type ?? '_OTHER', outcome, result.status, seconds);
   }
 }
 
@@ -193,21 +197,18 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): Telemetry {
     delivery: () => new Delivery(tracer, instruments),
     async job(event, job, carrier, run) {
       const producer = parseTraceparent(carrier?.traceparent);
-      const span = tracer.startSpan(
-        `process ${event.type === 'unknown' ? event.rawType : event.type}`,
-        {
-          kind: SpanKind.CONSUMER,
-          attributes: {
-            ...eventAttributes(event),
-            'messaging.system': 'bullmq',
-            'messaging.destination.name': job.queue,
-            'messaging.message.id': job.id,
-            'messaging.operation.type': 'process',
-            'violet.job.attempt': job.attempt,
-          },
-          links: producer === undefined ? [] : [{ context: producer }],
+      const span = tracer.startSpan(`process ${eventTypeOf(event)}`, {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          ...eventAttributes(event),
+          'messaging.system': 'bullmq',
+          'messaging.destination.name': job.queue,
+          'messaging.message.id': job.id,
+          'messaging.operation.type': 'process',
+          'violet.job.attempt': job.attempt,
         },
-      );
+        links: producer === undefined ? [] : [{ context: producer }],
+      });
       const started = performance.now();
       let errorType: string | undefined;
       try {

@@ -68,7 +68,8 @@ export class Pipeline {
         return result;
       },
       (error: unknown) => {
-        t.end({ status: 500, body: { error: { code: 'LISTENER_FAILED', message: '' } } });
+        // A fault of this package: the adapter's error handling answers 500, without a code.
+        t.end({ status: 500, body: RECEIVED });
         throw error;
       },
     );
