@@ -24,6 +24,15 @@ export interface EventHolder {
 }
 const TIMED_OUT = Symbol('timed out');
 
+/** Ends a delivery's telemetry; a telemetry that throws never changes the answer. */
+function endTelemetry(t: DeliveryTelemetry, result: ReceiveResult): void {
+  try {
+    t.end(result);
+  } catch (error) {
+    debug('telemetry failed: %s', error instanceof Error ? error.name : typeof error);
+  }
+}
+
 /**
  * The whole pipeline, independent of any framework; docs/pipeline.md walks through its steps,
  * numbered as in the comments below. One instance per middleware; nothing here is per request
@@ -64,12 +73,12 @@ export class Pipeline {
     const t = telemetry.delivery();
     return this.runDelivery(delivery, holder, t).then(
       (result) => {
-        t.end(result);
+        endTelemetry(t, result);
         return result;
       },
       (error: unknown) => {
         // A fault of this package: the adapter's error handling answers 500, without a code.
-        t.end({ status: 500, body: RECEIVED });
+        endTelemetry(t, { status: 500, body: RECEIVED });
         throw error;
       },
     );
