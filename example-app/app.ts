@@ -6,7 +6,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { violetWebhooks } from 'express-violet-webhooks';
 import { openTelemetry } from 'express-violet-webhooks/otel';
-import { listeners, type Log } from './listeners';
+import { addListeners, type Log } from './listeners';
 
 export type { Log };
 
@@ -16,15 +16,7 @@ export function createApp(secret: string, log: Log) {
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const meterProvider = new MeterProvider({ readers: [prometheus] });
   const violet = violetWebhooks({ secret, telemetry: openTelemetry({ meterProvider }) });
-  const on = listeners(log);
-  violet.on('ORDER_SHIPPED', on.shipped);
-  violet.on('ORDER_REFUNDED', on.refunded);
-  violet.on('ORDER_CANCELLED', on.cancelled);
-  violet.on('MERCHANT_CONNECTED', on.merchantConnected);
-  violet.on('PAYMENT_TRANSACTION_CAPTURE_STATUS_CAPTURED', on.paymentCaptured);
-  violet.on('TRANSFER_SENT', on.transferSent);
-  violet.on('*', on.audit);
-  violet.on('error', on.error);
+  addListeners(violet, log);
 
   const app = express();
   app.post('/webhooks/violet', violet);

@@ -4,6 +4,8 @@ import type {
   OrderEvent,
   VioletEvent,
   VioletEventOf,
+  VioletListenerName,
+  VioletListeners,
   VioletWebhookError,
 } from 'express-violet-webhooks';
 
@@ -50,4 +52,22 @@ export function listeners(log: Log) {
       log(`  (rejected) ${err.status} ${err.code}: ${err.message}`);
     },
   };
+}
+
+/** The middleware, or a queue's worker: both take these listeners. */
+export interface ListenerTarget {
+  on<K extends VioletListenerName>(name: K, listener: VioletListeners[K]): unknown;
+}
+
+/** Adds the example's listeners to the middleware (in-process mode) or to the worker (queued). */
+export function addListeners(target: ListenerTarget, log: Log): void {
+  const on = listeners(log);
+  target.on('ORDER_SHIPPED', on.shipped);
+  target.on('ORDER_REFUNDED', on.refunded);
+  target.on('ORDER_CANCELLED', on.cancelled);
+  target.on('MERCHANT_CONNECTED', on.merchantConnected);
+  target.on('PAYMENT_TRANSACTION_CAPTURE_STATUS_CAPTURED', on.paymentCaptured);
+  target.on('TRANSFER_SENT', on.transferSent);
+  target.on('*', on.audit);
+  target.on('error', on.error);
 }

@@ -9,7 +9,7 @@ import Redis from 'ioredis';
 import { violetWebhooks } from 'express-violet-webhooks';
 import { bullmqQueue, createVioletWorker } from 'express-violet-webhooks/bullmq';
 import { RedisDedupeStore } from 'express-violet-webhooks/redis';
-import { listeners, type Log } from './listeners';
+import { addListeners, listeners, type Log } from './listeners';
 
 export interface QueueSetup {
   redisUrl: string;
@@ -55,14 +55,6 @@ export function startWorker(setup: QueueSetup, log: Log) {
     prefix: setup.prefix,
     concurrency: 10,
   });
-  const on = listeners(log);
-  worker.on('ORDER_SHIPPED', on.shipped);
-  worker.on('ORDER_REFUNDED', on.refunded);
-  worker.on('ORDER_CANCELLED', on.cancelled);
-  worker.on('MERCHANT_CONNECTED', on.merchantConnected);
-  worker.on('PAYMENT_TRANSACTION_CAPTURE_STATUS_CAPTURED', on.paymentCaptured);
-  worker.on('TRANSFER_SENT', on.transferSent);
-  worker.on('*', on.audit);
-  worker.on('error', on.error);
+  addListeners(worker, log);
   return worker;
 }

@@ -191,6 +191,45 @@ describeWithRedis(
       expect(runs).toBe(1);
     });
 
+    test('a body that no longer validates fails at once with SCHEMA_MISMATCH, no listener called', async () => {
+      setup();
+      const w = worker();
+      let calls = 0;
+      w.on('*', () => void (calls += 1));
+      await queue.queue.add(
+        'ORDER_SHIPPED',
+        {
+          v: 1,
+          body: '{"id":"not-a-number","bags":[]}',
+          headers: { 'x-violet-topic': 'ORDER_SHIPPED', 'x-violet-event-id': '790' },
+          receivedAt: new Date().toISOString(),
+          secretIndex: 0,
+        },
+        { jobId: 'violet-790', attempts: 3 },
+      );
+      await until(async () => (await queue.queue.getJob('violet-790'))?.failedReason !== undefined);
+      const job = await queue.queue.getJob('violet-790');
+      expect(await job?.getState()).toBe('failed');
+      expect(job?.attemptsMade).toBe(1);
+      expect(w.errors.map((e) => [e.code, e.eventId])).toEqual([['SCHEMA_MISMATCH', '790']]);
+      expect(calls).toBe(0);
+    });
+
+    test('close({ timeoutMs }) waits no longer than that for a running job', async () => {
+      const { send } = setup();
+      const w = worker();
+      let started = false;
+      w.on('ORDER_SHIPPED', async () => {
+        started = true;
+        await sleep(1500);
+      });
+      await send(delivery('ORDER_SHIPPED', { eventId: '791' })).expect(200);
+      await until(() => started);
+      const closing = Date.now();
+      await w.close({ timeoutMs: 200 });
+      expect(Date.now() - closing).toBeLessThan(1200);
+    });
+
     test('close() lets a running job finish', async () => {
       const { send } = setup();
       const w = worker();

@@ -1,5 +1,6 @@
 import { resolveAdminOptions, type VioletAdminOptions } from './admin-options';
-import { assertEventTypes, assertHttpsUrl, pageItems, sameEventType } from './check-input';
+import { assertEventTypes, assertHttpsUrl, sameEventType } from './check-input';
+import { pageItems } from './pages';
 import { Transport, type ApiCall } from './http';
 import { selectForRecovery, type RecoverResult } from './recover';
 import { Session } from './session';

@@ -89,6 +89,27 @@ export interface VioletWorker {
   close(options?: { timeoutMs?: number | undefined }): Promise<void>;
 }
 
+/** How many jobs this worker runs now, and a wait for none. */
+class RunningJobs {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+
+  started(): void {
+    this.count += 1;
+  }
+
+  ended(): void {
+    this.count -= 1;
+    if (this.count === 0) for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  idle(): Promise<void> {
+    return this.count === 0
+      ? Promise.resolve()
+      : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
 function reportTo(target: ListenerRegistry, error: VioletWebhookError): void {
   debug(
     '%s %s %s attempt %s',
@@ -131,7 +152,18 @@ export function createVioletWorker(options: VioletWorkerOptions): VioletWorker {
   const dispatcher = new Dispatcher(target);
   mixInEmitter(target, () => dispatcher.invalidate());
 
+  const running = new RunningJobs();
+
   async function process(job: Job): Promise<void> {
+    running.started();
+    try {
+      return await processJob(job);
+    } finally {
+      running.ended();
+    }
+  }
+
+  async function processJob(job: Job): Promise<void> {
     const data = fromJobData(job.data);
     const info: VioletJob = {
       id: String(job.id),
@@ -202,13 +234,17 @@ export function createVioletWorker(options: VioletWorkerOptions): VioletWorker {
   Object.defineProperty(target, 'close', {
     value: async (opts: { timeoutMs?: number | undefined } = {}) => {
       if (opts.timeoutMs === undefined) return worker.close();
-      const closing = worker.close();
+      // Stop taking jobs, wait for the running ones but not past the deadline, then close (by
+      // force when late). BullMQ's own waiting cannot be bounded: a close() under way cannot be
+      // forced, and a process whose waiting pause() was cut short does not exit.
+      await worker.pause(true);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => {
         timer = setTimeout(resolve, opts.timeoutMs, 'late');
       });
-      if ((await Promise.race([closing, late])) === 'late') await worker.close(true);
+      const outcome = await Promise.race([running.idle(), late]);
       clearTimeout(timer);
+      await worker.close(outcome === 'late');
     },
   });
   return target;
