@@ -18,27 +18,12 @@ const kind = process.env.KIND;
 const limit = '10mb';
 let handler;
 
-/** OpenTelemetry's SDK, set up as an app would: a context manager, batched spans, a metric reader. */
+/** The SDK set up (bench/otel-sdk.mjs), and the telemetry option over it. */
 async function setUpSdk() {
-  const { context } = await import('@opentelemetry/api');
-  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
-  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
-  const { MeterProvider, PeriodicExportingMetricReader } =
-    await import('@opentelemetry/sdk-metrics');
+  const { setUpSdk: setUp } = await import('./otel-sdk.mjs');
   const { openTelemetry } = await import('express-violet-webhooks/otel');
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const drop = {
-    export: (_items, done) => done({ code: 0 }),
-    shutdown: () => Promise.resolve(),
-    forceFlush: () => Promise.resolve(),
-  };
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new BatchSpanProcessor(drop)],
-  });
-  const meterProvider = new MeterProvider({
-    readers: [new PeriodicExportingMetricReader({ exporter: drop, exportIntervalMillis: 60_000 })],
-  });
-  return { telemetry: () => openTelemetry({ tracerProvider, meterProvider }) };
+  const providers = setUp();
+  return { telemetry: () => openTelemetry(providers) };
 }
 
 if (kind === 'express-json') {
