@@ -15,35 +15,20 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { headersFor, idHeaderFor } from './payloads.mjs';
+import { post } from './post.mjs';
 
 /** Sends `count` deliveries one after another (each id new), and checks every answer. */
 async function send(port, kind, body, secret, count, offset) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const headers = headersFor(kind, body, secret);
   for (let i = 0; i < count; i++) {
-    await new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/webhooks',
-          method: 'POST',
-          agent,
-          headers: {
-            ...headers,
-            [idHeaderFor(kind)]: `${offset + i}`,
-            'content-length': body.length,
-          },
-        },
-        (res) => {
-          if (res.statusCode >= 300) reject(new Error(`${kind} answered ${res.statusCode}`));
-          res.resume();
-          res.on('end', resolve);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
+    const status = await post({
+      port,
+      agent,
+      headers: { ...headers, [idHeaderFor(kind)]: `${offset + i}` },
+      body,
     });
+    if (status >= 300) throw new Error(`${kind} answered ${status}`);
   }
   agent.destroy();
 }

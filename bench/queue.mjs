@@ -15,6 +15,7 @@ import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { createVioletWorker } from 'express-violet-webhooks/bullmq';
 import { headersFor, orderOfSize } from './payloads.mjs';
+import { post } from './post.mjs';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -45,30 +46,11 @@ async function load(port, tag) {
   let accepted = 0;
   let sequence = 0;
   const until = Date.now() + SECONDS * 1000;
-  const one = () =>
-    new Promise((resolve) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/webhooks',
-          method: 'POST',
-          agent,
-          headers: {
-            ...headers,
-            'content-length': body.length,
-            'x-violet-event-id': `${tag}-${sequence++}`,
-          },
-        },
-        (res) => {
-          if (res.statusCode === 200) accepted += 1;
-          res.resume();
-          res.on('end', resolve);
-        },
-      );
-      req.on('error', resolve);
-      req.end(body);
-    });
+  const one = async () => {
+    const headersOfOne = { ...headers, 'x-violet-event-id': `${tag}-${sequence++}` };
+    const status = await post({ port, agent, headers: headersOfOne, body }).catch(() => 0);
+    if (status === 200) accepted += 1;
+  };
   await Promise.all(
     Array.from({ length: 32 }, async () => {
       while (Date.now() < until) await one();
@@ -118,8 +100,9 @@ async function drain(name, makeWorker) {
 }
 
 const connection = () => new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-const bare = (onDone) => {
-  const worker = new Worker('bare', async () => undefined, {
+/** A bare BullMQ Worker on queue `name` running `processor`. */
+const bareWorker = (name, processor) => (onDone) => {
+  const worker = new Worker(name, processor, {
     connection: connection(),
     prefix: PREFIX,
     concurrency: 50,
@@ -127,15 +110,8 @@ const bare = (onDone) => {
   worker.on('completed', onDone);
   return worker;
 };
-const parses = (onDone) => {
-  const worker = new Worker('parses', async (job) => void JSON.parse(job.data.body), {
-    connection: connection(),
-    prefix: PREFIX,
-    concurrency: 50,
-  });
-  worker.on('completed', onDone);
-  return worker;
-};
+const bare = bareWorker('bare', async () => undefined);
+const parses = bareWorker('parses', async (job) => void JSON.parse(job.data.body));
 const violet = (onDone) => {
   const worker = createVioletWorker({
     connection: connection(),

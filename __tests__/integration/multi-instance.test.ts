@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { Child } from '../helpers/child';
 import { SECRET, delivery, sleep } from '../helpers/deliveries';
 import { describeWithRedis, freePort, OwnRedis, redisServerBinary } from '../helpers/redis';
 
@@ -8,51 +7,29 @@ const SLOW_MS = 60_000;
 
 /** An app instance in its own process, and what its listener reported. */
 class Instance {
-  readonly lines: string[] = [];
-  private readonly child: ChildProcess;
+  private readonly child: Child;
   readonly ready: Promise<number>;
 
   constructor(redisPort: number) {
-    this.child = spawn(
-      process.execPath,
-      [
-        '--require',
-        path.join(__dirname, '../helpers/register-ts.cjs'),
-        path.join(__dirname, '../helpers/instance-worker.ts'),
-      ],
-      {
-        env: {
-          ...process.env,
-          REDIS_PORT: String(redisPort),
-          SECRET,
-          LEASE_MS: String(LEASE_MS),
-          SLOW_MS: String(SLOW_MS),
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let buffered = '';
-    this.ready = new Promise((resolve, reject) => {
-      this.child.once('exit', (code) => reject(new Error(`instance exited with ${code}`)));
-      this.child.stdout?.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) {
-          this.lines.push(line);
-          const listening = /^LISTENING (\d+)$/.exec(line);
-          if (listening) resolve(Number(listening[1]));
-        }
-      });
+    this.child = new Child('instance-worker.ts', {
+      REDIS_PORT: String(redisPort),
+      SECRET,
+      LEASE_MS: String(LEASE_MS),
+      SLOW_MS: String(SLOW_MS),
     });
+    this.ready = this.child.ready;
+  }
+
+  private reported(line: string): number {
+    return this.child.lines.filter((l) => l === line).length;
   }
 
   processed(id: string): number {
-    return this.lines.filter((line) => line === `PROCESSED ${id}`).length;
+    return this.reported(`PROCESSED ${id}`);
   }
 
   started(id: string): number {
-    return this.lines.filter((line) => line === `STARTED ${id}`).length;
+    return this.reported(`STARTED ${id}`);
   }
 
   async send(d: { headers: Record<string, string>; body: string }): Promise<number> {
@@ -66,13 +43,9 @@ class Instance {
     return res.status;
   }
 
-  kill(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.child.exitCode !== null) return resolve();
-      this.child.removeAllListeners('exit');
-      this.child.once('exit', () => resolve());
-      this.child.kill('SIGKILL');
-    });
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.child.exited;
   }
 }
 
