@@ -12,6 +12,7 @@ import type { VioletEvent, VioletEventOf } from '../events';
 import { mixInEmitter } from '../mix-in-emitter';
 import { checkSchemas, checkTelemetry, type JsonSchema } from '../options';
 import { Dispatcher, type ListenerRegistry } from '../receive/dispatch';
+import { emitError } from '../receive/emit-error';
 import { eventFromBody, type EventRules } from '../receive/event-from-body';
 import type { Telemetry } from '../receive/telemetry';
 import { createValidator } from '../receive/validate-payload';
@@ -118,12 +119,7 @@ function reportTo(target: ListenerRegistry, error: VioletWebhookError): void {
     error.eventId ?? '-',
     error.attempt ?? '-',
   );
-  if (target.listenerCount('error') === 0) return;
-  try {
-    target.emit('error', error);
-  } catch (thrown) {
-    debug('an error listener threw: %s', thrown instanceof Error ? thrown.name : typeof thrown);
-  }
+  emitError(target, error, debug);
 }
 
 /**

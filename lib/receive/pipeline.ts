@@ -9,10 +9,12 @@ import { claimEvent, settleClaim, type Claim } from './claim-event';
 import type { Delivery } from './delivery';
 import { Dispatcher, type ListenerRegistry } from './dispatch';
 import type { DeliveryQueue } from './delivery-queue';
+import { emitError } from './emit-error';
 import { eventFromBody, type EventRules } from './event-from-body';
 import { readBody } from './read-body';
 import type { DeliveryTelemetry } from './telemetry';
 import { DUPLICATE, RECEIVED, errorResult, type ReceiveResult } from './result';
+import { TIMED_OUT, settleWithin } from './settle-within';
 import { createValidator } from './validate-payload';
 import { verifyDeliverySignature } from './verify-delivery-signature';
 
@@ -22,7 +24,6 @@ const debug = createDebug('violet-webhooks:receive');
 export interface EventHolder {
   violet?: VioletEvent;
 }
-const TIMED_OUT = Symbol('timed out');
 
 /** Ends a delivery's telemetry; a telemetry that throws never changes the answer. */
 function endTelemetry(t: DeliveryTelemetry, result: ReceiveResult): void {
@@ -195,7 +196,7 @@ export class Pipeline {
     }
     const outcome = this.dispatch(event, t);
     if (outcome === undefined) return this.succeed(event, claim);
-    const failure = await this.withinDeadline(outcome);
+    const failure = await settleWithin(outcome, this.options.timeout);
     if (failure === TIMED_OUT) {
       this.finishLater(event, claim, outcome);
       throw new VioletWebhookError(
@@ -209,23 +210,6 @@ export class Pipeline {
       throw failure;
     }
     return this.succeed(event, claim);
-  }
-
-  /** Undefined when `outcome` succeeds in time, its error when it fails, TIMED_OUT otherwise. */
-  private withinDeadline(outcome: Promise<void>): Promise<unknown> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.options.timeout, TIMED_OUT);
-      outcome.then(
-        () => {
-          clearTimeout(timer);
-          resolve(undefined);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          resolve(error);
-        },
-      );
-    });
   }
 
   private async succeed(event: VioletEvent, claim: Claim | undefined): Promise<ReceiveResult> {
@@ -263,11 +247,6 @@ export class Pipeline {
       error.eventType ?? '-',
       error.eventId ?? '-',
     );
-    if (this.listeners.listenerCount('error') === 0) return;
-    try {
-      this.listeners.emit('error', error);
-    } catch (thrown) {
-      debug('an error listener threw: %s', thrown instanceof Error ? thrown.name : typeof thrown);
-    }
+    emitError(this.listeners, error, debug);
   }
 }
