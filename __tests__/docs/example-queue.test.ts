@@ -1,70 +1,64 @@
 import { Child } from '../helpers/child';
 import { dropPrefix, testPrefix, until } from '../helpers/bullmq';
 import { delivery } from '../helpers/deliveries';
-import { describeWithRedis, sharedRedisUrl } from '../helpers/redis';
+import { describeWithSharedRedis } from '../helpers/redis';
 
 const SECRET = 'example-queue-secret';
 
 // `npm run example:queue` as a person runs it: the web process, the worker it forks, and Bull
 // Board at /admin/queues.
-describeWithRedis(
-  'the example app in queued mode',
-  sharedRedisUrl !== undefined,
-  'Redis on 127.0.0.1:6379',
-  () => {
-    const url = sharedRedisUrl ?? '';
-    const prefix = testPrefix();
-    let app: Child;
-    let base = '';
+describeWithSharedRedis('the example app in queued mode', (url) => {
+  const prefix = testPrefix();
+  let app: Child;
+  let base = '';
 
-    beforeAll(async () => {
-      app = new Child('../../example-app/queue.ts', {
-        REDIS_URL: url,
-        QUEUE_PREFIX: prefix,
-        PORT: '0',
-        VIOLET_APP_SECRET: SECRET,
-      });
-      const line = await app.waitFor(/^Receiving Violet webhooks on /);
-      base = (/(http:\/\/localhost:\d+)/.exec(line) as RegExpExecArray)[1] as string;
-      await app.waitFor(/^Worker started/);
-    }, 30_000);
-    afterAll(async () => {
-      app.kill('SIGTERM');
-      await app.exited;
-      await dropPrefix(url, prefix);
+  beforeAll(async () => {
+    app = new Child('../../example-app/queue.ts', {
+      REDIS_URL: url,
+      QUEUE_PREFIX: prefix,
+      PORT: '0',
+      VIOLET_APP_SECRET: SECRET,
     });
+    const line = await app.waitFor(/^Receiving Violet webhooks on /);
+    base = (/(http:\/\/localhost:\d+)/.exec(line) as RegExpExecArray)[1] as string;
+    await app.waitFor(/^Worker started/);
+  }, 30_000);
+  afterAll(async () => {
+    app.kill('SIGTERM');
+    await app.exited;
+    await dropPrefix(url, prefix);
+  });
 
-    test('a delivery is answered once queued, and the worker runs its listener', async () => {
-      const d = delivery('ORDER_SHIPPED', { secret: SECRET, bagId: 11111, eventId: 'example-1' });
-      const res = await fetch(`${base}/webhooks/violet`, {
-        method: 'POST',
-        headers: d.headers,
-        body: d.body,
-      });
-      expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ received: true });
-      await app.waitFor(/^order 12345: bag 11111 from Maple & Pine Outfitters shipped/);
-      await app.waitFor(/^ {2}\(audit\) ORDER_SHIPPED event example-1$/);
+  test('a delivery is answered once queued, and the worker runs its listener', async () => {
+    const d = delivery('ORDER_SHIPPED', { secret: SECRET, bagId: 11111, eventId: 'example-1' });
+    const res = await fetch(`${base}/webhooks/violet`, {
+      method: 'POST',
+      headers: d.headers,
+      body: d.body,
     });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ received: true });
+    await app.waitFor(/^order 12345: bag 11111 from Maple & Pine Outfitters shipped/);
+    await app.waitFor(/^ {2}\(audit\) ORDER_SHIPPED event example-1$/);
+  });
 
-    test('Bull Board shows the queue: its page and its API', async () => {
-      const page = await fetch(`${base}/admin/queues`);
-      expect(page.status).toBe(200);
-      expect(page.headers.get('content-type')).toMatch(/text\/html/);
-      expect(await page.text()).toMatch(/<div id="root">/);
-      let queues: Array<{ name: string; counts: Record<string, number> }> = [];
-      await until(async () => {
-        const api = await fetch(`${base}/admin/queues/api/queues`);
-        queues = ((await api.json()) as { queues: typeof queues }).queues;
-        return queues[0]?.counts.completed === 1;
-      });
-      expect(queues.map((q) => q.name)).toEqual(['violet-webhooks']);
-      expect(queues[0]?.counts).toMatchObject({ completed: 1, failed: 0 });
+  test('Bull Board shows the queue: its page and its API', async () => {
+    const page = await fetch(`${base}/admin/queues`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toMatch(/<div id="root">/);
+    let queues: Array<{ name: string; counts: Record<string, number> }> = [];
+    await until(async () => {
+      const api = await fetch(`${base}/admin/queues/api/queues`);
+      queues = ((await api.json()) as { queues: typeof queues }).queues;
+      return queues[0]?.counts.completed === 1;
     });
+    expect(queues.map((q) => q.name)).toEqual(['violet-webhooks']);
+    expect(queues[0]?.counts).toMatchObject({ completed: 1, failed: 0 });
+  });
 
-    test('SIGTERM stops the web process and its worker', async () => {
-      app.kill('SIGTERM');
-      expect(await app.exited).toBe(0);
-    });
-  },
-);
+  test('SIGTERM stops the web process and its worker', async () => {
+    app.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+  });
+});

@@ -33,6 +33,16 @@ export function describeWithRedis(
   return describe.skip(name, fn);
 }
 
+/**
+ * {@link describeWithRedis} for the Redis on 127.0.0.1:6379 that the global setup found; `fn`
+ * gets its URL.
+ */
+export function describeWithSharedRedis(name: string, fn: (url: string) => void): void {
+  describeWithRedis(name, sharedRedisUrl !== undefined, 'Redis on 127.0.0.1:6379', () =>
+    fn(sharedRedisUrl ?? ''),
+  );
+}
+
 /** A free loopback port. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

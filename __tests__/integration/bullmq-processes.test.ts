@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Child } from '../helpers/child';
 import { connectionOf, dropPrefix, testPrefix, until } from '../helpers/bullmq';
 import { SECRET, delivery } from '../helpers/deliveries';
-import { describeWithRedis, sharedRedisUrl } from '../helpers/redis';
+import { describeWithSharedRedis } from '../helpers/redis';
 
 type Delivery = ReturnType<typeof delivery>;
 
@@ -31,127 +31,120 @@ async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T
   return results;
 }
 
-describeWithRedis(
-  'the queue across processes, on a real Redis',
-  sharedRedisUrl !== undefined,
-  'Redis on 127.0.0.1:6379',
-  () => {
-    const url = sharedRedisUrl ?? '';
-    const { port: redisPort } = connectionOf(url);
-    let prefix: string;
-    let children: Child[];
+describeWithSharedRedis('the queue across processes, on a real Redis', (url) => {
+  const { port: redisPort } = connectionOf(url);
+  let prefix: string;
+  let children: Child[];
 
-    const web = () => {
-      const child = new Child('queue-web.ts', {
-        QUEUE_PORT: String(redisPort),
-        DEDUPE_URL: url,
-        PREFIX: prefix,
-        SECRET,
-      });
-      children.push(child);
-      return child;
-    };
-    const worker = (env: Record<string, string> = {}) => {
-      const child = new Child('queue-worker.ts', {
-        QUEUE_PORT: String(redisPort),
-        PREFIX: prefix,
-        ...env,
-      });
-      children.push(child);
-      return child;
-    };
-    const runs = (id: string) =>
-      children.reduce((n, c) => n + c.count(new RegExp(`^RUN ${id} `)), 0);
-    const dones = (id: string) =>
-      children.reduce((n, c) => n + c.count(new RegExp(`^DONE ${id} `)), 0);
-
-    beforeEach(() => {
-      prefix = testPrefix();
-      children = [];
+  const web = () => {
+    const child = new Child('queue-web.ts', {
+      QUEUE_PORT: String(redisPort),
+      DEDUPE_URL: url,
+      PREFIX: prefix,
+      SECRET,
     });
-    afterEach(async () => {
-      for (const child of children) child.kill('SIGKILL');
-      await Promise.all(children.map((c) => c.exited));
-      await dropPrefix(url, prefix);
+    children.push(child);
+    return child;
+  };
+  const worker = (env: Record<string, string> = {}) => {
+    const child = new Child('queue-worker.ts', {
+      QUEUE_PORT: String(redisPort),
+      PREFIX: prefix,
+      ...env,
     });
+    children.push(child);
+    return child;
+  };
+  const runs = (id: string) => children.reduce((n, c) => n + c.count(new RegExp(`^RUN ${id} `)), 0);
+  const dones = (id: string) =>
+    children.reduce((n, c) => n + c.count(new RegExp(`^DONE ${id} `)), 0);
 
-    test('two web processes and two workers: 2,000 deliveries, a fifth copies, one job and one run per event', async () => {
-      const [web1, web2, worker1, worker2] = [web(), web(), worker(), worker()];
-      const [port1, port2] = await Promise.all([web1.ready, web2.ready]);
-      await Promise.all([worker1.ready, worker2.ready]);
-      const originals = Array.from({ length: 1600 }, (_, i) =>
-        delivery('ORDER_UPDATED', { eventId: `e${i}` }),
+  beforeEach(() => {
+    prefix = testPrefix();
+    children = [];
+  });
+  afterEach(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await Promise.all(children.map((c) => c.exited));
+    await dropPrefix(url, prefix);
+  });
+
+  test('two web processes and two workers: 2,000 deliveries, a fifth copies, one job and one run per event', async () => {
+    const [web1, web2, worker1, worker2] = [web(), web(), worker(), worker()];
+    const [port1, port2] = await Promise.all([web1.ready, web2.ready]);
+    await Promise.all([worker1.ready, worker2.ready]);
+    const originals = Array.from({ length: 1600 }, (_, i) =>
+      delivery('ORDER_UPDATED', { eventId: `e${i}` }),
+    );
+    const tasks: Array<() => Promise<number[]>> = originals.map((d, i) => async () => [
+      await post(i % 2 === 0 ? port1 : port2, d),
+    ]);
+    for (let i = 0; i < 400; i++) {
+      const copy = originals[(i * 7) % originals.length] as Delivery;
+      // Every other copy goes to both web processes at the same moment.
+      tasks.push(async () =>
+        i % 2 === 0
+          ? Promise.all([post(port1, copy), post(port2, copy)])
+          : [await post(i % 4 === 1 ? port1 : port2, copy)],
       );
-      const tasks: Array<() => Promise<number[]>> = originals.map((d, i) => async () => [
-        await post(i % 2 === 0 ? port1 : port2, d),
-      ]);
-      for (let i = 0; i < 400; i++) {
-        const copy = originals[(i * 7) % originals.length] as Delivery;
-        // Every other copy goes to both web processes at the same moment.
-        tasks.push(async () =>
-          i % 2 === 0
-            ? Promise.all([post(port1, copy), post(port2, copy)])
-            : [await post(i % 4 === 1 ? port1 : port2, copy)],
-        );
-      }
-      tasks.sort(() => Math.random() - 0.5);
-      const statuses = (await pool(tasks, 32)).flat();
-      expect(statuses.filter((s) => s >= 500)).toEqual([]);
-      expect(statuses.filter((s) => s !== 200 && s !== 409)).toEqual([]);
-      await until(
-        () => originals.every((d) => dones(d.headers['x-violet-event-id'] as string) === 1),
-        60_000,
-      );
-      for (const d of originals) expect(runs(d.headers['x-violet-event-id'] as string)).toBe(1);
-      expect(worker1.count(/^RUN /)).toBeGreaterThan(0);
-      expect(worker2.count(/^RUN /)).toBeGreaterThan(0);
-      const queue = new Queue('violet', { connection: connectionOf(url), prefix });
-      try {
-        expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'active')).toEqual({
-          completed: 1600,
-          failed: 0,
-          waiting: 0,
-          active: 0,
-        });
-      } finally {
-        await queue.close();
-      }
-    }, 120_000);
+    }
+    tasks.sort(() => Math.random() - 0.5);
+    const statuses = (await pool(tasks, 32)).flat();
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(statuses.filter((s) => s !== 200 && s !== 409)).toEqual([]);
+    await until(
+      () => originals.every((d) => dones(d.headers['x-violet-event-id'] as string) === 1),
+      60_000,
+    );
+    for (const d of originals) expect(runs(d.headers['x-violet-event-id'] as string)).toBe(1);
+    expect(worker1.count(/^RUN /)).toBeGreaterThan(0);
+    expect(worker2.count(/^RUN /)).toBeGreaterThan(0);
+    const queue = new Queue('violet', { connection: connectionOf(url), prefix });
+    try {
+      expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'active')).toEqual({
+        completed: 1600,
+        failed: 0,
+        waiting: 0,
+        active: 0,
+      });
+    } finally {
+      await queue.close();
+    }
+  }, 120_000);
 
-    test('kill -9 of a worker in the middle of a listener: the other runs the job once its lock expires', async () => {
-      const env = { LOCK_MS: '1500', SLOW_MS: '2000' };
-      const [w, workerA, workerB] = [web(), worker(env), worker(env)];
-      const port = await w.ready;
-      await Promise.all([workerA.ready, workerB.ready]);
-      expect(await post(port, delivery('ORDER_SHIPPED', { eventId: 'slow-kill' }))).toBe(200);
-      await until(() => runs('slow-kill') === 1);
-      const holder = workerA.count(/^RUN slow-kill /) === 1 ? workerA : workerB;
-      const other = holder === workerA ? workerB : workerA;
-      holder.kill('SIGKILL');
-      await other.waitFor(/^DONE slow-kill /, 30_000);
-      expect(holder.count(/^DONE slow-kill /)).toBe(0);
-    }, 60_000);
+  test('kill -9 of a worker in the middle of a listener: the other runs the job once its lock expires', async () => {
+    const env = { LOCK_MS: '1500', SLOW_MS: '2000' };
+    const [w, workerA, workerB] = [web(), worker(env), worker(env)];
+    const port = await w.ready;
+    await Promise.all([workerA.ready, workerB.ready]);
+    expect(await post(port, delivery('ORDER_SHIPPED', { eventId: 'slow-kill' }))).toBe(200);
+    await until(() => runs('slow-kill') === 1);
+    const holder = workerA.count(/^RUN slow-kill /) === 1 ? workerA : workerB;
+    const other = holder === workerA ? workerB : workerA;
+    holder.kill('SIGKILL');
+    await other.waitFor(/^DONE slow-kill /, 30_000);
+    expect(holder.count(/^DONE slow-kill /)).toBe(0);
+  }, 60_000);
 
-    test('SIGTERM during a job: close() lets it finish, and the worker exits without a stall', async () => {
-      const [w, lone] = [web(), worker({ SLOW_MS: '1500', LOCK_MS: '30000' })];
-      const port = await w.ready;
-      await lone.ready;
-      expect(await post(port, delivery('ORDER_SHIPPED', { eventId: 'slow-term' }))).toBe(200);
-      await lone.waitFor(/^RUN slow-term /);
-      const started = Date.now();
-      lone.kill('SIGTERM');
-      expect(await lone.exited).toBe(0);
-      expect(Date.now() - started).toBeLessThan(10_000);
-      const order = lone.lines
-        .filter((l) => /^(DONE slow-term|CLOSED)/.test(l))
-        .map((l) => l.split(' ')[0]);
-      expect(order).toEqual(['DONE', 'CLOSED']);
-      const queue = new Queue('violet', { connection: connectionOf(url), prefix });
-      try {
-        expect(await (await queue.getJob('violet-slow-term'))?.getState()).toBe('completed');
-      } finally {
-        await queue.close();
-      }
-    }, 60_000);
-  },
-);
+  test('SIGTERM during a job: close() lets it finish, and the worker exits without a stall', async () => {
+    const [w, lone] = [web(), worker({ SLOW_MS: '1500', LOCK_MS: '30000' })];
+    const port = await w.ready;
+    await lone.ready;
+    expect(await post(port, delivery('ORDER_SHIPPED', { eventId: 'slow-term' }))).toBe(200);
+    await lone.waitFor(/^RUN slow-term /);
+    const started = Date.now();
+    lone.kill('SIGTERM');
+    expect(await lone.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const order = lone.lines
+      .filter((l) => /^(DONE slow-term|CLOSED)/.test(l))
+      .map((l) => l.split(' ')[0]);
+    expect(order).toEqual(['DONE', 'CLOSED']);
+    const queue = new Queue('violet', { connection: connectionOf(url), prefix });
+    try {
+      expect(await (await queue.getJob('violet-slow-term'))?.getState()).toBe('completed');
+    } finally {
+      await queue.close();
+    }
+  }, 60_000);
+});

@@ -5,7 +5,7 @@ import { MemoryDedupeStore, violetWebhooks, type DedupeStore } from '../../lib';
 import { RedisDedupeStore } from '../../lib/redis';
 import { appWith, EXPRESS_VERSIONS, PATH } from '../helpers/apps';
 import { SECRET, delivery, sleep } from '../helpers/deliveries';
-import { describeWithRedis, sharedRedisUrl } from '../helpers/redis';
+import { describeWithSharedRedis } from '../helpers/redis';
 
 type StoreFactory = () => DedupeStore;
 
@@ -115,20 +115,15 @@ describe.each(EXPRESS_VERSIONS)(
   },
 );
 
-describeWithRedis(
-  'delivery guarantees with the Redis store',
-  sharedRedisUrl !== undefined,
-  'Redis on 127.0.0.1:6379',
-  () => {
-    let client: Redis;
-    beforeAll(() => {
-      client = new Redis(sharedRedisUrl ?? '');
-    });
-    afterAll(async () => {
-      await client.quit();
-    });
-    describe.each(EXPRESS_VERSIONS)('%s', (_name, express) => {
-      guarantees(express, () => new RedisDedupeStore(client, { prefix: `test:${randomUUID()}:` }));
-    });
-  },
-);
+describeWithSharedRedis('delivery guarantees with the Redis store', (url) => {
+  let client: Redis;
+  beforeAll(() => {
+    client = new Redis(url);
+  });
+  afterAll(async () => {
+    await client.quit();
+  });
+  describe.each(EXPRESS_VERSIONS)('%s', (_name, express) => {
+    guarantees(express, () => new RedisDedupeStore(client, { prefix: `test:${randomUUID()}:` }));
+  });
+});

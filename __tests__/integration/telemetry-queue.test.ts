@@ -11,73 +11,67 @@ import { connectionOf, dropPrefix, testPrefix } from '../helpers/bullmq';
 import { Child } from '../helpers/child';
 import { SECRET, delivery } from '../helpers/deliveries';
 import { otelSdk } from '../helpers/otel';
-import { describeWithRedis, sharedRedisUrl } from '../helpers/redis';
+import { describeWithSharedRedis } from '../helpers/redis';
 
-describeWithRedis(
-  'telemetry through the queue, across two processes',
-  sharedRedisUrl !== undefined,
-  'Redis on 127.0.0.1:6379',
-  () => {
-    const url = sharedRedisUrl ?? '';
-    const sdk = otelSdk();
-    const prefix = testPrefix();
-    afterAll(async () => {
-      await sdk.shutdown();
-      await dropPrefix(url, prefix);
-    });
+describeWithSharedRedis('telemetry through the queue, across two processes', (url) => {
+  const sdk = otelSdk();
+  const prefix = testPrefix();
+  afterAll(async () => {
+    await sdk.shutdown();
+    await dropPrefix(url, prefix);
+  });
 
-    test("the worker's process span links to the web process's send span, through the job", async () => {
-      const queue = bullmqQueue({ connection: connectionOf(url), name: 'violet', prefix });
-      const app = express();
-      app.post(
-        PATH,
-        violetWebhooks({
-          secret: SECRET,
-          queue,
-          telemetry: openTelemetry({
-            tracerProvider: sdk.tracerProvider,
-            meterProvider: sdk.meterProvider,
-          }),
+  test("the worker's process span links to the web process's send span, through the job", async () => {
+    const queue = bullmqQueue({ connection: connectionOf(url), name: 'violet', prefix });
+    const app = express();
+    app.post(
+      PATH,
+      violetWebhooks({
+        secret: SECRET,
+        queue,
+        telemetry: openTelemetry({
+          tracerProvider: sdk.tracerProvider,
+          meterProvider: sdk.meterProvider,
         }),
-      );
-      const worker = new Child('traced-worker.ts', {
-        QUEUE_PORT: String(connectionOf(url).port),
-        PREFIX: prefix,
+      }),
+    );
+    const worker = new Child('traced-worker.ts', {
+      QUEUE_PORT: String(connectionOf(url).port),
+      PREFIX: prefix,
+    });
+    try {
+      await worker.ready;
+      const d = delivery('ORDER_SHIPPED', { eventId: 'traced-1', bagId: 11111 });
+      await request(app).post(PATH).set(d.headers).send(d.body).expect(200);
+      const send = sdk.spans().find((s) => s.name === 'send violet');
+      const webhook = sdk.spans().find((s) => s.name === 'violet.webhook ORDER_SHIPPED');
+      expect(send?.kind).toBe(SpanKind.PRODUCER);
+      expect(send?.parentSpanContext?.spanId).toBe(webhook?.spanContext().spanId);
+      expect(send?.attributes).toMatchObject({
+        'messaging.system': 'bullmq',
+        'messaging.destination.name': 'violet',
+        'messaging.message.id': 'violet-traced-1',
       });
-      try {
-        await worker.ready;
-        const d = delivery('ORDER_SHIPPED', { eventId: 'traced-1', bagId: 11111 });
-        await request(app).post(PATH).set(d.headers).send(d.body).expect(200);
-        const send = sdk.spans().find((s) => s.name === 'send violet');
-        const webhook = sdk.spans().find((s) => s.name === 'violet.webhook ORDER_SHIPPED');
-        expect(send?.kind).toBe(SpanKind.PRODUCER);
-        expect(send?.parentSpanContext?.spanId).toBe(webhook?.spanContext().spanId);
-        expect(send?.attributes).toMatchObject({
-          'messaging.system': 'bullmq',
-          'messaging.destination.name': 'violet',
-          'messaging.message.id': 'violet-traced-1',
-        });
-        const line = await worker.waitFor(/^SPAN .*"process ORDER_SHIPPED"/);
-        const processed = JSON.parse(line.slice('SPAN '.length));
-        expect(processed.kind).toBe(SpanKind.CONSUMER);
-        expect(processed.links).toEqual([
-          { traceId: send?.spanContext().traceId, spanId: send?.spanContext().spanId },
-        ]);
-        expect(processed.attributes).toMatchObject({
-          'messaging.system': 'bullmq',
-          'messaging.destination.name': 'violet',
-          'messaging.message.id': 'violet-traced-1',
-          'violet.event.id': 'traced-1',
-          'violet.bag.id': 11111,
-        });
-      } finally {
-        worker.kill('SIGTERM');
-        await worker.exited;
-        await queue.close();
-      }
-    }, 30_000);
-  },
-);
+      const line = await worker.waitFor(/^SPAN .*"process ORDER_SHIPPED"/);
+      const processed = JSON.parse(line.slice('SPAN '.length));
+      expect(processed.kind).toBe(SpanKind.CONSUMER);
+      expect(processed.links).toEqual([
+        { traceId: send?.spanContext().traceId, spanId: send?.spanContext().spanId },
+      ]);
+      expect(processed.attributes).toMatchObject({
+        'messaging.system': 'bullmq',
+        'messaging.destination.name': 'violet',
+        'messaging.message.id': 'violet-traced-1',
+        'violet.event.id': 'traced-1',
+        'violet.bag.id': 11111,
+      });
+    } finally {
+      worker.kill('SIGTERM');
+      await worker.exited;
+      await queue.close();
+    }
+  }, 30_000);
+});
 
 test('without telemetry, the package loads no OpenTelemetry code', () => {
   const script = `

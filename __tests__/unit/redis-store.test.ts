@@ -1,94 +1,87 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { RedisDedupeStore } from '../../lib/redis';
-import { describeWithRedis, sharedRedisUrl } from '../helpers/redis';
+import { describeWithSharedRedis } from '../helpers/redis';
 import { sleep } from '../helpers/deliveries';
 
 const lease = { leaseMs: 5000 };
 
-describeWithRedis(
-  'RedisDedupeStore on a real Redis',
-  sharedRedisUrl !== undefined,
-  'Redis on 127.0.0.1:6379',
-  () => {
-    let client: Redis;
-    let prefix: string;
-    let store: RedisDedupeStore;
+describeWithSharedRedis('RedisDedupeStore on a real Redis', (url) => {
+  let client: Redis;
+  let prefix: string;
+  let store: RedisDedupeStore;
 
-    beforeAll(() => {
-      client = new Redis(sharedRedisUrl ?? '', { maxRetriesPerRequest: 1 });
-    });
-    afterAll(async () => {
-      await client.quit();
-    });
-    beforeEach(() => {
-      prefix = `test:${randomUUID()}:`;
-      store = new RedisDedupeStore(client, { prefix });
-    });
+  beforeAll(() => {
+    client = new Redis(url, { maxRetriesPerRequest: 1 });
+  });
+  afterAll(async () => {
+    await client.quit();
+  });
+  beforeEach(() => {
+    prefix = `test:${randomUUID()}:`;
+    store = new RedisDedupeStore(client, { prefix });
+  });
 
-    async function claimed(id: string) {
-      const claim = await store.claim(id, lease);
-      if (claim.state !== 'new') throw new Error(`expected a new claim, got ${claim.state}`);
-      return claim.token;
-    }
+  async function claimed(id: string) {
+    const claim = await store.claim(id, lease);
+    if (claim.state !== 'new') throw new Error(`expected a new claim, got ${claim.state}`);
+    return claim.token;
+  }
 
-    test('claim, then in-flight, then done after complete, under the prefix', async () => {
-      const token = await claimed('1');
-      expect((await store.claim('1', lease)).state).toBe('in-flight');
-      expect(await client.get(`${prefix}1`)).toBe(`lease:${token}`);
-      await store.complete('1', token);
-      expect((await store.claim('1', lease)).state).toBe('done');
-      expect(await client.get(`${prefix}1`)).toBe('done');
-    });
+  test('claim, then in-flight, then done after complete, under the prefix', async () => {
+    const token = await claimed('1');
+    expect((await store.claim('1', lease)).state).toBe('in-flight');
+    expect(await client.get(`${prefix}1`)).toBe(`lease:${token}`);
+    await store.complete('1', token);
+    expect((await store.claim('1', lease)).state).toBe('done');
+    expect(await client.get(`${prefix}1`)).toBe('done');
+  });
 
-    test('release lets the next claim process it', async () => {
-      await store.release('1', await claimed('1'));
-      expect((await store.claim('1', lease)).state).toBe('new');
-    });
+  test('release lets the next claim process it', async () => {
+    await store.release('1', await claimed('1'));
+    expect((await store.claim('1', lease)).state).toBe('new');
+  });
 
-    test('only the holder can complete or release', async () => {
-      await claimed('1');
-      await store.release('1', 'stolen-token');
-      await store.complete('1', 'stolen-token');
-      expect((await store.claim('1', lease)).state).toBe('in-flight');
-    });
+  test('only the holder can complete or release', async () => {
+    await claimed('1');
+    await store.release('1', 'stolen-token');
+    await store.complete('1', 'stolen-token');
+    expect((await store.claim('1', lease)).state).toBe('in-flight');
+  });
 
-    test('a claim whose holder died expires after its lease; the late holder cannot complete it', async () => {
-      const stale = await store.claim('1', { leaseMs: 100 });
-      await sleep(150);
-      const next = await claimed('1');
-      if (stale.state !== 'new') throw new Error('unreachable');
-      await store.complete('1', stale.token);
-      expect((await store.claim('1', lease)).state).toBe('in-flight');
-      await store.complete('1', next);
-      expect((await store.claim('1', lease)).state).toBe('done');
-    });
+  test('a claim whose holder died expires after its lease; the late holder cannot complete it', async () => {
+    const stale = await store.claim('1', { leaseMs: 100 });
+    await sleep(150);
+    const next = await claimed('1');
+    if (stale.state !== 'new') throw new Error('unreachable');
+    await store.complete('1', stale.token);
+    expect((await store.claim('1', lease)).state).toBe('in-flight');
+    await store.complete('1', next);
+    expect((await store.claim('1', lease)).state).toBe('done');
+  });
 
-    test('processed ids are kept for ttlMs', async () => {
-      const short = new RedisDedupeStore(client, { prefix, ttlMs: 200 });
-      const claim = await short.claim('1', lease);
-      if (claim.state !== 'new') throw new Error('unreachable');
-      await short.complete('1', claim.token);
-      const ttl = await client.pttl(`${prefix}1`);
-      expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(200);
-      await sleep(250);
-      expect((await short.claim('1', lease)).state).toBe('new');
-    });
+  test('processed ids are kept for ttlMs', async () => {
+    const short = new RedisDedupeStore(client, { prefix, ttlMs: 200 });
+    const claim = await short.claim('1', lease);
+    if (claim.state !== 'new') throw new Error('unreachable');
+    await short.complete('1', claim.token);
+    const ttl = await client.pttl(`${prefix}1`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(200);
+    await sleep(250);
+    expect((await short.claim('1', lease)).state).toBe('new');
+  });
 
-    test('the default ttl covers Violet’s 24 hour retry window', async () => {
-      await store.complete('1', await claimed('1'));
-      expect(await client.pttl(`${prefix}1`)).toBeGreaterThan(24 * 60 * 60 * 1000);
-    });
+  test('the default ttl covers Violet’s 24 hour retry window', async () => {
+    await store.complete('1', await claimed('1'));
+    expect(await client.pttl(`${prefix}1`)).toBeGreaterThan(24 * 60 * 60 * 1000);
+  });
 
-    test('concurrent claims of one id: exactly one is new', async () => {
-      const results = await Promise.all(
-        Array.from({ length: 50 }, () => store.claim('race', lease)),
-      );
-      expect(results.filter((r) => r.state === 'new')).toHaveLength(1);
-    });
-  },
-);
+  test('concurrent claims of one id: exactly one is new', async () => {
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.claim('race', lease)));
+    expect(results.filter((r) => r.state === 'new')).toHaveLength(1);
+  });
+});
 
 test.each([{ prefix: 5 }, { ttlMs: 0 }, { leaseMs: -1 }, { commandTimeoutMs: 'soon' }])(
   'RedisDedupeStore rejects bad options %p',
