@@ -270,29 +270,31 @@ describe('recover', () => {
     });
   }
 
-  test('resends each FAILED delivery once, leaving out those a later success superseded and those skip() names', async () => {
+  test('resends each FAILED delivery once, oldest first, leaving out those a later success superseded and those skip() names', async () => {
     const webhook = fake.addWebhook({ event: 'ORDER_SHIPPED', remote_endpoint: URL_A });
-    logEntry('1', webhook.id, 100, 'FAILED', 60);
+    logEntry('1', webhook.id, 100, 'FAILED', 70);
     logEntry('2', webhook.id, 100, 'SUCCEEDED', 30); // a newer event of the same order came through
     logEntry('3', webhook.id, 200, 'FAILED', 60);
-    logEntry('4', webhook.id, 300, 'FAILED', 60);
+    logEntry('4', webhook.id, 300, 'FAILED', 65);
     logEntry('5', webhook.id, 400, 'FAILED', 5 * 24 * 60); // older than `since`
+    logEntry('6', webhook.id, 500, 'FAILED', 90); // the log lists it after '3', newest first
     const since = new Date(Date.now() - 3 * 864e5);
     const skip = (d: { entity_id?: number | string | null }) => d.entity_id === 300;
 
     const dry = await admin.recover({ since, skip, dryRun: true });
-    expect(dry.planned.map((d) => d.id)).toEqual(['3']);
+    expect(dry.planned.map((d) => d.id)).toEqual(['6', '3']);
     expect(dry.skipped.map((s) => [s.delivery.id, s.reason])).toEqual([
       ['1', 'succeeded-later'],
       ['4', 'skip'],
     ]);
     expect(dry.resent).toEqual([]);
-    expect(fake.log).toHaveLength(5);
+    expect(fake.log).toHaveLength(6);
 
     const done = await admin.recover({ since, skip });
-    expect(done.resent.map((r) => r.original.id)).toEqual(['3']);
-    expect(done.resent[0]?.copy.id).not.toBe('3');
-    expect(fake.log).toHaveLength(6);
+    expect(done.resent.map((r) => r.original.id)).toEqual(['6', '3']);
+    expect(done.resent[1]?.copy.id).not.toBe('3');
+    expect(fake.log).toHaveLength(8);
+    expect(fake.log.slice(6).map((d) => d.entity_id)).toEqual([500, 200]);
   });
 
   test('a resend that fails is reported, and the others still go', async () => {

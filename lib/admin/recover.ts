@@ -21,7 +21,9 @@ const key = (d: WebhookDelivery) => `${d.webhook_id} ${d.entity_id ?? ''} ${d.ev
 /**
  * The FAILED deliveries worth resending: each, unless a later delivery of the same webhook,
  * entity and event type SUCCEEDED (the copy a previous recovery resent, or a newer event that
- * carries the entity's newer state), or `skip` says the app has it already.
+ * carries the entity's newer state), or `skip` says the app has it already. Both lists run
+ * oldest first, so the app gets resent events in the order they happened, whatever order the
+ * log's pages came in.
  */
 export function selectForRecovery(
   log: readonly WebhookDelivery[],
@@ -35,8 +37,8 @@ export function selectForRecovery(
   }
   const planned: WebhookDelivery[] = [];
   const skipped: RecoverResult['skipped'] = [];
-  for (const delivery of log) {
-    if (delivery.status !== 'FAILED') continue;
+  const failed = log.filter((delivery) => delivery.status === 'FAILED');
+  for (const delivery of failed.sort((a, b) => time(a) - time(b))) {
     if ((lastSuccess.get(key(delivery)) ?? -Infinity) > time(delivery)) {
       skipped.push({ delivery, reason: 'succeeded-later' });
     } else if (skip(delivery)) {
