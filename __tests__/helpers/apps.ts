@@ -1,6 +1,7 @@
 import type { Express, RequestHandler } from 'express';
 import express5 from 'express';
 import express4 from 'express4';
+import request from 'supertest';
 
 type ExpressFactory = typeof express5;
 
@@ -22,4 +23,9 @@ export function appWith(
   if (mount === 'post') app.post(PATH, handler);
   else app.use(PATH, handler);
   return app;
+}
+
+/** Posts a signed delivery to the app's webhook path as Violet does: its headers, its exact body. */
+export function deliver(app: Express, d: { headers: Record<string, string>; body: string }) {
+  return request(app).post(PATH).set(d.headers).send(d.body);
 }

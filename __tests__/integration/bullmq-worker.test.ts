@@ -1,4 +1,3 @@
-import request from 'supertest';
 import express from 'express';
 import { violetWebhooks, type OrderEvent, type VioletWebhookError } from '../../lib';
 import {
@@ -11,7 +10,7 @@ import {
   type VioletWorker,
 } from '../../lib/bullmq';
 import { samplePayload } from '../../lib/testing';
-import { PATH } from '../helpers/apps';
+import { deliver, PATH } from '../helpers/apps';
 import { cli } from '../helpers/cli';
 import { connectionOf, dropPrefix, testPrefix, until } from '../helpers/bullmq';
 import { SECRET, delivery, sleep } from '../helpers/deliveries';
@@ -29,8 +28,7 @@ describeWithSharedRedis('BullMQ queue and worker on a real Redis', (url) => {
     queue = bullmqQueue({ connection, name: 'violet', prefix, jobOptions });
     const app = express();
     app.post(PATH, violetWebhooks({ secret: SECRET, queue }));
-    const send = (d: ReturnType<typeof delivery>) =>
-      request(app).post(PATH).set(d.headers).send(d.body);
+    const send = (d: ReturnType<typeof delivery>) => deliver(app, d);
     return { send };
   }
 
@@ -212,7 +210,7 @@ describeWithSharedRedis('BullMQ queue and worker on a real Redis', (url) => {
     // Even past the claim store (a new middleware, its own memory): the job id holds.
     const fresh = express();
     fresh.post(PATH, violetWebhooks({ secret: SECRET, queue }));
-    await request(fresh).post(PATH).set(d.headers).send(d.body).expect(200, { received: true });
+    await deliver(fresh, d).expect(200, { received: true });
     await sleep(300);
     expect(runs).toBe(1);
   });

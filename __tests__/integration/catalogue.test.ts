@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
-import request from 'supertest';
 import {
   VIOLET_EVENT_TYPES,
   violetWebhooks,
@@ -10,7 +9,7 @@ import {
 } from '../../lib';
 import { familyOf, type EventFamily } from '../../lib/event-types';
 import { samplePayload } from '../../lib/testing';
-import { PATH } from '../helpers/apps';
+import { deliver, PATH } from '../helpers/apps';
 import { SECRET, delivery } from '../helpers/deliveries';
 
 function fixture(name: string): unknown {
@@ -40,7 +39,7 @@ describe('every known event type, over HTTP', () => {
     async (type) => {
       const payload = samplePayload(type);
       const d = delivery(type, { payload });
-      await request(app).post(PATH).set(d.headers).send(d.body).expect(200, { received: true });
+      await deliver(app, d).expect(200, { received: true });
       expect(received).toHaveLength(1);
       const [{ listener, event }] = received as [{ listener: string; event: VioletEvent }];
       const family = familyOf(type);
@@ -93,7 +92,7 @@ describe('every known event type, over HTTP', () => {
   ])('%s (%s): %s', async (name, type, family) => {
     const payload = fixture(name);
     const d = delivery(type, { payload, bagId: type.startsWith('ORDER') ? 22223 : undefined });
-    await request(app).post(PATH).set(d.headers).send(d.body).expect(200);
+    await deliver(app, d).expect(200);
     expect(received).toHaveLength(1);
     expect((received[0]?.event as unknown as Record<EventFamily, unknown>)[family]).toEqual(
       payload,
@@ -135,7 +134,7 @@ describe.each(FAMILIES)(
       ['null for a body', () => null, ''],
     ])('%s', async (_label, body, pathPrefix) => {
       const d = delivery(type, { payload: JSON.stringify(body()) });
-      const res = await request(app).post(PATH).set(d.headers).send(d.body);
+      const res = await deliver(app, d);
       expect({ status: res.status, code: res.body.error?.code }).toEqual({
         status: 422,
         code: 'SCHEMA_MISMATCH',
@@ -170,7 +169,7 @@ test.each([
   const order = samplePayload('ORDER_SHIPPED') as unknown as Record<string, unknown>;
   breakIt(order);
   const d = delivery('ORDER_SHIPPED', { payload: order });
-  const res = await request(app).post(PATH).set(d.headers).send(d.body);
+  const res = await deliver(app, d);
   expect(res.status).toBe(422);
   expect(res.body.error.errors[0].path).toBe(where);
   expect(received).toHaveLength(0);

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import request from 'supertest';
 import { MemoryDedupeStore, violetWebhooks, type DedupeStore } from '../../lib';
 import { RedisDedupeStore } from '../../lib/redis';
-import { appWith, EXPRESS_VERSIONS, PATH } from '../helpers/apps';
+import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
 import { SECRET, delivery, sleep } from '../helpers/deliveries';
 import { describeWithSharedRedis } from '../helpers/redis';
 
@@ -24,9 +23,7 @@ function guarantees(express: (typeof EXPRESS_VERSIONS)[number][1], makeStore: St
       await sleep(50);
     });
     const d = delivery('ORDER_SHIPPED');
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () => request(app).post(PATH).set(d.headers).send(d.body)),
-    );
+    const answers = await Promise.all(Array.from({ length: 20 }, () => deliver(app, d)));
     expect(calls).toBe(1);
     const processed = answers.filter((r) => r.status === 200 && r.body.duplicate === undefined);
     expect(processed).toHaveLength(1);
@@ -34,7 +31,7 @@ function guarantees(express: (typeof EXPRESS_VERSIONS)[number][1], makeStore: St
       expect([200, 409]).toContain(r.status);
       if (r.status === 409) expect(r.body.error.code).toBe('DUPLICATE_IN_FLIGHT');
     }
-    const later = await request(app).post(PATH).set(d.headers).send(d.body);
+    const later = await deliver(app, d);
     expect(later.status).toBe(200);
     expect(later.body).toEqual({ received: true, duplicate: true });
     expect(calls).toBe(1);
@@ -48,13 +45,9 @@ function guarantees(express: (typeof EXPRESS_VERSIONS)[number][1], makeStore: St
       if (calls === 1) throw new Error('transient');
     });
     const d = delivery('MERCHANT_CONNECTED');
-    await request(app).post(PATH).set(d.headers).send(d.body).expect(500);
-    await request(app).post(PATH).set(d.headers).send(d.body).expect(200, { received: true });
-    await request(app)
-      .post(PATH)
-      .set(d.headers)
-      .send(d.body)
-      .expect(200, { received: true, duplicate: true });
+    await deliver(app, d).expect(500);
+    await deliver(app, d).expect(200, { received: true });
+    await deliver(app, d).expect(200, { received: true, duplicate: true });
     expect(calls).toBe(2);
   });
 
@@ -66,22 +59,18 @@ function guarantees(express: (typeof EXPRESS_VERSIONS)[number][1], makeStore: St
       await sleep(400);
     });
     const d = delivery('TRANSFER_SENT');
-    const first = await request(app).post(PATH).set(d.headers).send(d.body);
+    const first = await deliver(app, d);
     expect({ status: first.status, code: first.body.error.code }).toEqual({
       status: 503,
       code: 'LISTENER_TIMEOUT',
     });
-    const during = await request(app).post(PATH).set(d.headers).send(d.body);
+    const during = await deliver(app, d);
     expect({ status: during.status, code: during.body.error.code }).toEqual({
       status: 409,
       code: 'DUPLICATE_IN_FLIGHT',
     });
     await sleep(450);
-    await request(app)
-      .post(PATH)
-      .set(d.headers)
-      .send(d.body)
-      .expect(200, { received: true, duplicate: true });
+    await deliver(app, d).expect(200, { received: true, duplicate: true });
     expect(calls).toBe(1);
   });
 
@@ -94,16 +83,12 @@ function guarantees(express: (typeof EXPRESS_VERSIONS)[number][1], makeStore: St
       if (calls === 1) throw new Error('late failure');
     });
     const d = delivery('OFFER_UPDATED');
-    await request(app).post(PATH).set(d.headers).send(d.body).expect(503);
+    await deliver(app, d).expect(503);
     await sleep(200);
-    const retry = await request(app).post(PATH).set(d.headers).send(d.body);
+    const retry = await deliver(app, d);
     expect(retry.status).toBe(503); // the retry runs the listener again, which is slow again
     await sleep(200);
-    await request(app)
-      .post(PATH)
-      .set(d.headers)
-      .send(d.body)
-      .expect(200, { received: true, duplicate: true });
+    await deliver(app, d).expect(200, { received: true, duplicate: true });
     expect(calls).toBe(2);
   });
 }

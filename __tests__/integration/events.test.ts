@@ -1,4 +1,3 @@
-import request from 'supertest';
 import {
   violetWebhooks,
   type MerchantEvent,
@@ -7,7 +6,7 @@ import {
   type VioletWebhooksOptions,
 } from '../../lib';
 import { samplePayload } from '../../lib/testing';
-import { appWith, EXPRESS_VERSIONS, PATH } from '../helpers/apps';
+import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
 import { SECRET, delivery, sleep } from '../helpers/deliveries';
 
 describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, express) => {
@@ -20,7 +19,7 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     app: ReturnType<typeof setup>['app'],
     d: { headers: Record<string, string>; body: string },
   ) {
-    return request(app).post(PATH).set(d.headers).send(d.body);
+    return deliver(app, d);
   }
 
   test('an order event carries the order, the bag of x-violet-bag-id and the line item of x-violet-sku-id', async () => {

@@ -1,7 +1,6 @@
-import request from 'supertest';
 import { VioletWebhookError, violetWebhooks, type VioletWebhooks } from '../../lib';
 import { Dispatcher } from '../../lib/receive/dispatch';
-import { appWith, EXPRESS_VERSIONS, PATH } from '../helpers/apps';
+import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
 import { SECRET, delivery } from '../helpers/deliveries';
 
 describe.each(EXPRESS_VERSIONS)('listeners and the middleware (%s)', (_name, express) => {
@@ -17,8 +16,7 @@ describe.each(EXPRESS_VERSIONS)('listeners and the middleware (%s)', (_name, exp
     violet.on('error', function (this: VioletWebhooks) {
       seen.push(this);
     });
-    const send = (d: ReturnType<typeof delivery>) =>
-      request(app).post(PATH).set(d.headers).send(d.body);
+    const send = (d: ReturnType<typeof delivery>) => deliver(app, d);
     await send(delivery('ORDER_SHIPPED')).expect(200);
     await send(delivery('ORDER_SHIPPED')).expect(200);
     await send(delivery('ORDER_SHIPPED', { secret: 'wrong' })).expect(401);

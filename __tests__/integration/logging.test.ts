@@ -1,8 +1,7 @@
 import { format } from 'node:util';
 import createDebug from 'debug';
-import request from 'supertest';
 import { violetWebhooks } from '../../lib';
-import { appWith, EXPRESS_VERSIONS, PATH } from '../helpers/apps';
+import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
 import { SECRET, delivery } from '../helpers/deliveries';
 
 // With every namespace of the package enabled, the logs tell decisions and never carry a
@@ -32,11 +31,11 @@ describe.each(EXPRESS_VERSIONS)('logging (%s)', (_name, express) => {
     const invalid = delivery('ORDER_UPDATED', {
       payload: { id: 1, bags: [{ id: 'bag-secret-text' }] },
     });
-    await request(app).post(PATH).set(good.headers).send(good.body).expect(200);
-    await request(app).post(PATH).set(good.headers).send(good.body).expect(200);
-    await request(app).post(PATH).set(failing.headers).send(failing.body).expect(500);
-    await request(app).post(PATH).set(forged.headers).send(forged.body).expect(401);
-    await request(app).post(PATH).set(invalid.headers).send(invalid.body).expect(422);
+    await deliver(app, good).expect(200);
+    await deliver(app, good).expect(200);
+    await deliver(app, failing).expect(500);
+    await deliver(app, forged).expect(401);
+    await deliver(app, invalid).expect(422);
 
     const log = lines.join('\n');
     expect(log).toMatch(/violet-webhooks:receive/);

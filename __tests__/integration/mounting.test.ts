@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import { captureRawBody, isVioletWebhookError, violetWebhooks } from '../../lib';
-import { EXPRESS_VERSIONS, PATH } from '../helpers/apps';
+import { deliver, EXPRESS_VERSIONS, PATH } from '../helpers/apps';
 import { SECRET, delivery } from '../helpers/deliveries';
 
 const DUPLICATE_ANSWER = { received: true, duplicate: true };
@@ -42,7 +42,7 @@ describe.each(EXPRESS_VERSIONS)('mounting (%s)', (_name, express) => {
     const app = express();
     app.use(PATH, violet);
     const d = delivery('ORDER_SHIPPED');
-    await request(app).post(PATH).set(d.headers).send(d.body).expect(200, { received: true });
+    await deliver(app, d).expect(200, { received: true });
     await request(app).get(PATH).expect(405);
     expect(seen).toEqual([d.headers['x-violet-event-id']]);
   });
@@ -54,9 +54,9 @@ describe.each(EXPRESS_VERSIONS)('mounting (%s)', (_name, express) => {
     const d = delivery('ORDER_SHIPPED');
     const forged = delivery('ORDER_SHIPPED', { secret: 'wrong' });
     const answers = [
-      await request(app).post(PATH).set(d.headers).send(d.body).expect(200),
-      await request(app).post(PATH).set(d.headers).send(d.body).expect(200),
-      await request(app).post(PATH).set(forged.headers).send(forged.body).expect(401),
+      await deliver(app, d).expect(200),
+      await deliver(app, d).expect(200),
+      await deliver(app, forged).expect(401),
       await request(app).put(PATH).expect(405).expect('Allow', 'POST'),
     ];
     for (const answer of answers) {
@@ -75,9 +75,9 @@ describe.each(EXPRESS_VERSIONS)('mounting (%s)', (_name, express) => {
     app.use(express.json({ verify: captureRawBody }));
     app.post(PATH, violet);
     const d = delivery('MERCHANT_CONNECTED');
-    await request(app).post(PATH).set(d.headers).send(d.body).expect(200);
+    await deliver(app, d).expect(200);
     const forged = delivery('MERCHANT_CONNECTED', { secret: 'wrong' });
-    await request(app).post(PATH).set(forged.headers).send(forged.body).expect(401);
+    await deliver(app, forged).expect(401);
     expect(types).toEqual(['MERCHANT_CONNECTED']);
   });
 
@@ -88,7 +88,7 @@ describe.each(EXPRESS_VERSIONS)('mounting (%s)', (_name, express) => {
     const app = express();
     app.post(PATH, express.raw({ type: 'application/json' }), violet);
     const d = delivery('ORDER_UPDATED');
-    await request(app).post(PATH).set(d.headers).send(d.body).expect(200);
+    await deliver(app, d).expect(200);
     expect(calls).toBe(1);
   });
 
@@ -101,7 +101,7 @@ describe.each(EXPRESS_VERSIONS)('mounting (%s)', (_name, express) => {
     app.post(PATH, violet);
     const d = delivery('ORDER_SHIPPED');
     const started = Date.now();
-    const res = await request(app).post(PATH).set(d.headers).send(d.body).timeout(3000);
+    const res = await deliver(app, d).timeout(3000);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(res.status).toBe(500);
     expect(res.body.error.code).toBe('BODY_ALREADY_PARSED');
@@ -143,7 +143,7 @@ describe.each(EXPRESS_VERSIONS)('mounting (%s)', (_name, express) => {
         .json({ mine: true, type: req.violet?.type, status: res.locals.violetResult?.status });
     });
     const d = delivery('ORDER_SHIPPED');
-    const res = await request(app).post(PATH).set(d.headers).send(d.body);
+    const res = await deliver(app, d);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ mine: true, type: 'ORDER_SHIPPED', status: 200 });
   });
@@ -160,12 +160,12 @@ describe.each(EXPRESS_VERSIONS)('mounting (%s)', (_name, express) => {
     const seen: boolean[] = [];
     violet.on('ORDER_SHIPPED', (event) => void seen.push(requests.at(-1)?.violet === event));
     const d = delivery('ORDER_SHIPPED');
-    await request(app).post(PATH).set(d.headers).send(d.body).expect(200);
-    await request(app).post(PATH).set(d.headers).send(d.body).expect(200, DUPLICATE_ANSWER);
+    await deliver(app, d).expect(200);
+    await deliver(app, d).expect(200, DUPLICATE_ANSWER);
     expect(seen).toEqual([true]);
     expect(requests[1]?.violet?.id).toBe(d.headers['x-violet-event-id']);
     const forged = delivery('ORDER_SHIPPED', { secret: 'wrong' });
-    await request(app).post(PATH).set(forged.headers).send(forged.body).expect(401);
+    await deliver(app, forged).expect(401);
     expect(requests[2]?.violet).toBeUndefined();
   });
 
@@ -178,7 +178,7 @@ describe.each(EXPRESS_VERSIONS)('mounting (%s)', (_name, express) => {
       res.status(err.status).json({ handled: err.code, expose: err.expose });
     });
     const d = delivery('ORDER_SHIPPED', { secret: 'wrong' });
-    const res = await request(app).post(PATH).set(d.headers).send(d.body);
+    const res = await deliver(app, d);
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ handled: 'INVALID_SIGNATURE', expose: true });
   });

@@ -1,6 +1,5 @@
-import request from 'supertest';
 import { violetWebhooks, type QueuedDelivery, type VioletWebhookError } from '../../lib';
-import { appWith, EXPRESS_VERSIONS, PATH } from '../helpers/apps';
+import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
 import { SECRET, delivery } from '../helpers/deliveries';
 
 /** A queue in memory, that fails while `down` is set. */
@@ -22,12 +21,8 @@ describe.each(EXPRESS_VERSIONS)('the queue option (%s)', (_name, express) => {
     const queue = memoryQueue();
     const app = appWith(express, violetWebhooks({ secret: SECRET, queue }));
     const d = delivery('ORDER_CANCELED', { eventId: '9001', bagId: 11111 });
-    await request(app).post(PATH).set(d.headers).send(d.body).expect(200, { received: true });
-    await request(app)
-      .post(PATH)
-      .set(d.headers)
-      .send(d.body)
-      .expect(200, { received: true, duplicate: true });
+    await deliver(app, d).expect(200, { received: true });
+    await deliver(app, d).expect(200, { received: true, duplicate: true });
     expect(queue.jobs).toHaveLength(1);
     const [job] = queue.jobs as [QueuedDelivery];
     expect(job).toMatchObject({
@@ -49,11 +44,11 @@ describe.each(EXPRESS_VERSIONS)('the queue option (%s)', (_name, express) => {
     const app = appWith(express, violet);
     const d = delivery('ORDER_SHIPPED');
     queue.state.down = true;
-    const res = await request(app).post(PATH).set(d.headers).send(d.body).expect(503);
+    const res = await deliver(app, d).expect(503);
     expect(res.body.error.code).toBe('QUEUE_UNAVAILABLE');
     expect(errors.map((e) => e.code)).toEqual(['QUEUE_UNAVAILABLE']);
     queue.state.down = false;
-    await request(app).post(PATH).set(d.headers).send(d.body).expect(200, { received: true });
+    await deliver(app, d).expect(200, { received: true });
     expect(queue.jobs).toHaveLength(1);
   });
 });

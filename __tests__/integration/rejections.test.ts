@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { violetWebhooks, type VioletWebhookError, type VioletWebhooksOptions } from '../../lib';
 import { samplePayload } from '../../lib/testing';
-import { appWith, EXPRESS_VERSIONS, PATH } from '../helpers/apps';
+import { appWith, deliver, EXPRESS_VERSIONS, PATH } from '../helpers/apps';
 import { SECRET, delivery, recorder } from '../helpers/deliveries';
 
 // Each negative test changes one thing of a valid delivery and checks status, code, and that no
@@ -38,7 +38,7 @@ describe.each(EXPRESS_VERSIONS)('rejections over HTTP (%s)', (_name, express) =>
   test('a valid delivery is accepted (the baseline every case below changes)', async () => {
     const { app, listened, errors } = setup();
     const d = delivery('ORDER_SHIPPED');
-    const res = await request(app).post(PATH).set(d.headers).send(d.body);
+    const res = await deliver(app, d);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ received: true });
     expect(listened).toHaveLength(1);
@@ -93,7 +93,7 @@ describe.each(EXPRESS_VERSIONS)('rejections over HTTP (%s)', (_name, express) =>
     const { app, listened, errors } = setup({ limit: '1kb' });
     const d = delivery('ORDER_SHIPPED');
     expect(Buffer.byteLength(d.body)).toBeGreaterThan(1024);
-    const res = await request(app).post(PATH).set(d.headers).send(d.body);
+    const res = await deliver(app, d);
     await expectRejected(res, 413, 'PAYLOAD_TOO_LARGE', listened, errors);
   });
 
@@ -107,7 +107,7 @@ describe.each(EXPRESS_VERSIONS)('rejections over HTTP (%s)', (_name, express) =>
   test('401 INVALID_SIGNATURE when signed with another secret', async () => {
     const { app, listened, errors } = setup();
     const d = delivery('ORDER_SHIPPED', { secret: 'another-secret' });
-    const res = await request(app).post(PATH).set(d.headers).send(d.body);
+    const res = await deliver(app, d);
     await expectRejected(res, 401, 'INVALID_SIGNATURE', listened, errors);
     expect(res.body.error.message).not.toContain(SECRET);
   });
@@ -162,14 +162,14 @@ describe.each(EXPRESS_VERSIONS)('rejections over HTTP (%s)', (_name, express) =>
   test('400 INVALID_JSON for a signed body that is not JSON', async () => {
     const { app, listened, errors } = setup();
     const d = delivery('ORDER_SHIPPED', { payload: '{"id": 1, "bags": [' });
-    const res = await request(app).post(PATH).set(d.headers).send(d.body);
+    const res = await deliver(app, d);
     await expectRejected(res, 400, 'INVALID_JSON', listened, errors);
   });
 
   test('400 UNKNOWN_TOPIC for a new event type with unknownTopics: reject', async () => {
     const { app, listened, errors } = setup({ unknownTopics: 'reject' });
     const d = delivery('ORDER_TELEPORTED', { payload: { id: 1 } });
-    const res = await request(app).post(PATH).set(d.headers).send(d.body);
+    const res = await deliver(app, d);
     await expectRejected(res, 400, 'UNKNOWN_TOPIC', listened, errors);
   });
 
@@ -179,7 +179,7 @@ describe.each(EXPRESS_VERSIONS)('rejections over HTTP (%s)', (_name, express) =>
     const bag = order.bags[0] as unknown as Record<string, unknown>;
     bag.id = 'secret-looking-value';
     const d = delivery('ORDER_SHIPPED', { payload: order, bagId: 11111 });
-    const res = await request(app).post(PATH).set(d.headers).send(d.body);
+    const res = await deliver(app, d);
     await expectRejected(res, 422, 'SCHEMA_MISMATCH', listened, errors);
     expect(res.body.error.errors[0]).toMatchObject({ path: '/bags/0/id', keyword: 'type' });
     expect(JSON.stringify(res.body)).not.toContain('secret-looking-value');
@@ -194,14 +194,14 @@ describe.each(EXPRESS_VERSIONS)('rejections over HTTP (%s)', (_name, express) =>
       if (calls === 1) throw new Error('database down');
     });
     const d = delivery('ORDER_SHIPPED');
-    const first = await request(app).post(PATH).set(d.headers).send(d.body);
+    const first = await deliver(app, d);
     expect({ status: first.status, code: first.body.error.code }).toEqual({
       status: 500,
       code: 'LISTENER_FAILED',
     });
     expect(JSON.stringify(first.body)).not.toContain('database down');
     expect(errors[0]?.cause).toEqual(new Error('database down'));
-    const retry = await request(app).post(PATH).set(d.headers).send(d.body);
+    const retry = await deliver(app, d);
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual({ received: true });
     expect(calls).toBe(2);
@@ -214,7 +214,7 @@ describe.each(EXPRESS_VERSIONS)('rejections over HTTP (%s)', (_name, express) =>
       throw new Error('second');
     });
     const d = delivery('ORDER_SHIPPED');
-    const res = await request(app).post(PATH).set(d.headers).send(d.body);
+    const res = await deliver(app, d);
     expect({ status: res.status, code: res.body.error.code }).toEqual({
       status: 500,
       code: 'LISTENER_FAILED',
@@ -231,7 +231,7 @@ describe.each(EXPRESS_VERSIONS)('rejections over HTTP (%s)', (_name, express) =>
     const { violet, app, errors } = setup({ timeout: 50 });
     violet.on('ORDER_SHIPPED', () => new Promise((resolve) => setTimeout(resolve, 300)));
     const d = delivery('ORDER_SHIPPED');
-    const res = await request(app).post(PATH).set(d.headers).send(d.body);
+    const res = await deliver(app, d);
     expect({ status: res.status, code: res.body.error.code }).toEqual({
       status: 503,
       code: 'LISTENER_TIMEOUT',
@@ -248,20 +248,16 @@ describe.each(EXPRESS_VERSIONS)('rejections over HTTP (%s)', (_name, express) =>
       return new Promise<void>((resolve) => (release = resolve));
     });
     const d = delivery('ORDER_SHIPPED');
-    const first = request(app)
-      .post(PATH)
-      .set(d.headers)
-      .send(d.body)
-      .then((r) => r);
+    const first = deliver(app, d).then((r) => r);
     while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    const second = await request(app).post(PATH).set(d.headers).send(d.body);
+    const second = await deliver(app, d);
     expect({ status: second.status, code: second.body.error.code }).toEqual({
       status: 409,
       code: 'DUPLICATE_IN_FLIGHT',
     });
     release();
     expect((await first).status).toBe(200);
-    const third = await request(app).post(PATH).set(d.headers).send(d.body);
+    const third = await deliver(app, d);
     expect(third.status).toBe(200);
     expect(third.body).toEqual({ received: true, duplicate: true });
     expect(calls).toBe(1);
@@ -275,7 +271,7 @@ describe.each(EXPRESS_VERSIONS)('rejections over HTTP (%s)', (_name, express) =>
     };
     const { app, listened, errors } = setup({ dedupe: failing });
     const d = delivery('ORDER_SHIPPED');
-    const res = await request(app).post(PATH).set(d.headers).send(d.body);
+    const res = await deliver(app, d);
     await expectRejected(res, 503, 'DEDUPE_UNAVAILABLE', listened, errors);
   });
 });

@@ -2,11 +2,10 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
 import express from 'express';
-import request from 'supertest';
 import { violetWebhooks } from '../../lib';
 import { bullmqQueue } from '../../lib/bullmq';
 import { openTelemetry } from '../../lib/otel';
-import { PATH } from '../helpers/apps';
+import { deliver, PATH } from '../helpers/apps';
 import { connectionOf, dropPrefix, testPrefix } from '../helpers/bullmq';
 import { Child } from '../helpers/child';
 import { SECRET, delivery } from '../helpers/deliveries';
@@ -42,7 +41,7 @@ describeWithSharedRedis('telemetry through the queue, across two processes', (ur
     try {
       await worker.ready;
       const d = delivery('ORDER_SHIPPED', { eventId: 'traced-1', bagId: 11111 });
-      await request(app).post(PATH).set(d.headers).send(d.body).expect(200);
+      await deliver(app, d).expect(200);
       const send = sdk.spans().find((s) => s.name === 'send violet');
       const webhook = sdk.spans().find((s) => s.name === 'violet.webhook ORDER_SHIPPED');
       expect(send?.kind).toBe(SpanKind.PRODUCER);

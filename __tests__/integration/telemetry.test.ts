@@ -1,10 +1,9 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import express from 'express';
-import request from 'supertest';
 import { violetWebhooks, type VioletWebhooksOptions } from '../../lib';
 import { openTelemetry } from '../../lib/otel';
-import { PATH } from '../helpers/apps';
+import { deliver, PATH } from '../helpers/apps';
 import { SECRET, delivery, sleep } from '../helpers/deliveries';
 import { otelSdk, type MetricPoint } from '../helpers/otel';
 
@@ -30,8 +29,7 @@ function app(options: Partial<VioletWebhooksOptions> = {}) {
     context.with(trace.setSpan(context.active(), span), next);
   });
   server.post(PATH, violet);
-  const send = (d: ReturnType<typeof delivery>) =>
-    request(server).post(PATH).set(d.headers).send(d.body);
+  const send = (d: ReturnType<typeof delivery>) => deliver(server, d);
   return { violet, send, tracer };
 }
 

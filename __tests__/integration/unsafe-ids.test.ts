@@ -1,7 +1,6 @@
-import request from 'supertest';
 import { violetWebhooks, type VioletWebhooksOptions } from '../../lib';
 import { samplePayload } from '../../lib/testing';
-import { appWith, EXPRESS_VERSIONS, PATH } from '../helpers/apps';
+import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
 import { delivery, recorder, SECRET } from '../helpers/deliveries';
 
 // 2^53 + 1: JSON.parse reads it as 2^53, another id. Bodies are sent as exact strings.
@@ -43,7 +42,7 @@ describe.each(EXPRESS_VERSIONS)('ids JavaScript cannot hold exactly (%s)', (_nam
           bagId: 11111,
           skuId: 33331,
         });
-        const res = await request(app).post(PATH).set(d.headers).send(d.body);
+        const res = await deliver(app, d);
         expect(res.status).toBe(422);
         expect(res.body.error.code).toBe('SCHEMA_MISMATCH');
         expect(res.body.error.errors[0].path).toBe(path);
@@ -54,7 +53,7 @@ describe.each(EXPRESS_VERSIONS)('ids JavaScript cannot hold exactly (%s)', (_nam
 
     test('the same order with safe ids is accepted', async () => {
       const d = delivery('ORDER_SHIPPED', { bagId: 11111, skuId: 33331 });
-      await request(app).post(PATH).set(d.headers).send(d.body).expect(200, { received: true });
+      await deliver(app, d).expect(200, { received: true });
       expect(shipped.calls.length).toBeGreaterThan(0);
     });
   });
@@ -68,7 +67,7 @@ describe.each(EXPRESS_VERSIONS)('ids JavaScript cannot hold exactly (%s)', (_nam
         `{"id":${UNSAFE}`,
       );
       const d = delivery('TRANSFER_SENT', { payload: text });
-      const res = await request(app).post(PATH).set(d.headers).send(d.body);
+      const res = await deliver(app, d);
       expect(res.status).toBe(422);
       expect(res.body.error).toMatchObject({ code: 'SCHEMA_MISMATCH', errors: [{ path: '/id' }] });
     },
@@ -86,7 +85,7 @@ describe.each(EXPRESS_VERSIONS)('ids JavaScript cannot hold exactly (%s)', (_nam
       'a body that is %s gets 422 rather than an event whose orderId is NaN',
       async (_l, body, path) => {
         const d = delivery('ORDER_SHIPPED', { payload: body });
-        const res = await request(app).post(PATH).set(d.headers).send(d.body);
+        const res = await deliver(app, d);
         expect(res.status).toBe(422);
         expect(res.body.error).toMatchObject({ code: 'SCHEMA_MISMATCH', errors: [{ path }] });
       },
@@ -97,7 +96,7 @@ describe.each(EXPRESS_VERSIONS)('ids JavaScript cannot hold exactly (%s)', (_nam
         payload: '{"bags":[]}',
         headers: { 'x-violet-order-id': '77' },
       });
-      await request(app).post(PATH).set(d.headers).send(d.body).expect(200);
+      await deliver(app, d).expect(200);
     });
   });
 });
