@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { MemoryDedupeStore, violetWebhooks, type DedupeStore } from '../../lib';
 import { RedisDedupeStore } from '../../lib/redis';
 import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
-import { SECRET, delivery, sleep } from '../helpers/deliveries';
+import { SECRET, delivery, gate, sleep } from '../helpers/deliveries';
 import { describeWithSharedRedis } from '../helpers/redis';
 
 type StoreFactory = () => DedupeStore;
@@ -54,9 +54,10 @@ function guarantees(express: (typeof EXPRESS_VERSIONS)[number][1], makeStore: St
   test('a slow listener gets 503, a retry during it 409, a retry after it 200 duplicate', async () => {
     const { violet, app } = setup(100);
     let calls = 0;
+    const slow = gate();
     violet.on('TRANSFER_SENT', async () => {
       calls += 1;
-      await sleep(400);
+      await slow.opened;
     });
     const d = delivery('TRANSFER_SENT');
     const first = await deliver(app, d);
@@ -69,25 +70,29 @@ function guarantees(express: (typeof EXPRESS_VERSIONS)[number][1], makeStore: St
       status: 409,
       code: 'DUPLICATE_IN_FLIGHT',
     });
-    await sleep(450);
+    slow.open();
+    await sleep(100);
     await deliver(app, d).expect(200, { received: true, duplicate: true });
     expect(calls).toBe(1);
   });
 
   test('a slow listener that then fails frees the event for the retry', async () => {
     const { violet, app } = setup(50);
+    const runs = [gate(), gate()];
     let calls = 0;
     violet.on('OFFER_UPDATED', async () => {
       calls += 1;
-      await sleep(150);
+      await runs[calls - 1]?.opened;
       if (calls === 1) throw new Error('late failure');
     });
     const d = delivery('OFFER_UPDATED');
     await deliver(app, d).expect(503);
-    await sleep(200);
+    runs[0]?.open();
+    await sleep(100);
     const retry = await deliver(app, d);
     expect(retry.status).toBe(503); // the retry runs the listener again, which is slow again
-    await sleep(200);
+    runs[1]?.open();
+    await sleep(100);
     await deliver(app, d).expect(200, { received: true, duplicate: true });
     expect(calls).toBe(2);
   });

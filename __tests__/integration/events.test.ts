@@ -7,7 +7,7 @@ import {
 } from '../../lib';
 import { samplePayload } from '../../lib/testing';
 import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
-import { SECRET, delivery, sleep } from '../helpers/deliveries';
+import { SECRET, delivery, gate, sleep } from '../helpers/deliveries';
 
 describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, express) => {
   function setup(options: Partial<VioletWebhooksOptions> = {}) {
@@ -134,20 +134,20 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
   test('the answer waits for every returned promise, which run together', async () => {
     const { violet, app } = setup();
     const finished: string[] = [];
-    violet.on('ORDER_SHIPPED', async () => {
-      await sleep(80);
-      finished.push('slow');
-    });
-    violet.on('*', async () => {
-      await sleep(80);
-      finished.push('star');
-    });
-    const started = Date.now();
+    // Each listener finishes only once the other has started: run one after the other, they
+    // would never finish and the delivery would time out.
+    const bothStarted = gate();
+    let starts = 0;
+    const listener = (name: string) => async () => {
+      if (++starts === 2) bothStarted.open();
+      await bothStarted.opened;
+      await sleep(30);
+      finished.push(name);
+    };
+    violet.on('ORDER_SHIPPED', listener('slow'));
+    violet.on('*', listener('star'));
     await send(app, delivery('ORDER_SHIPPED')).expect(200);
-    const elapsed = Date.now() - started;
     expect(finished.sort()).toEqual(['slow', 'star']);
-    expect(elapsed).toBeGreaterThanOrEqual(75);
-    expect(elapsed).toBeLessThan(150);
   });
 
   test('once, off and removeAllListeners behave as on an EventEmitter', async () => {
@@ -213,15 +213,16 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     const errors: string[] = [];
     violet.on('error', (err) => void errors.push(err.code));
     let calls = 0;
+    const listening = gate();
     violet.on('ORDER_SHIPPED', async () => {
       calls += 1;
-      await sleep(60);
+      await listening.opened;
       if (calls === 1) throw new Error('late failure');
     });
     const d = delivery('ORDER_SHIPPED');
-    const started = Date.now();
-    await send(app, d).expect(200, { received: true });
-    expect(Date.now() - started).toBeLessThan(50);
+    await send(app, d).expect(200, { received: true }); // the listener is still waiting
+    expect({ calls, errors }).toEqual({ calls: 1, errors: [] });
+    listening.open();
     await sleep(100);
     expect(errors).toEqual(['LISTENER_FAILED']);
     await send(app, d).expect(200, { received: true });

@@ -103,7 +103,7 @@ describe('RedisDedupeStore when Redis is unreachable', () => {
       await expect(new RedisDedupeStore(client(status)).claim('1', lease)).rejects.toThrow(
         `Redis connection is ${status}`,
       );
-      expect(Date.now() - started).toBeLessThan(50);
+      expect(Date.now() - started).toBeLessThan(500); // far below the 2000 ms command timeout
     },
   );
 
