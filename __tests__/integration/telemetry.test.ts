@@ -4,7 +4,7 @@ import express from 'express';
 import { violetWebhooks, type VioletWebhooksOptions } from '../../lib';
 import { openTelemetry } from '../../lib/otel';
 import { deliver, PATH } from '../helpers/apps';
-import { SECRET, delivery, sleep } from '../helpers/deliveries';
+import { SECRET, delivery, gate, sleep } from '../helpers/deliveries';
 import { otelSdk, type MetricPoint } from '../helpers/otel';
 
 const sdk = otelSdk();
@@ -126,13 +126,15 @@ describe('spans', () => {
 
   test('a timeout: the delivery span ends 503 in ERROR; the listeners’ span ends when they do', async () => {
     const { violet, send } = app({ timeout: 50 });
-    violet.on('ORDER_UPDATED', () => sleep(200));
+    const slow = gate();
+    violet.on('ORDER_UPDATED', () => slow.opened);
     violet.on('error', () => undefined);
     await send(delivery('ORDER_UPDATED')).expect(503);
     const webhook = one('violet.webhook ORDER_UPDATED');
     expect(webhook.status.code).toBe(SpanStatusCode.ERROR);
     expect(webhook.attributes['violet.webhook.outcome']).toBe('LISTENER_TIMEOUT');
     expect(named('process ORDER_UPDATED')).toHaveLength(0);
+    slow.open();
     await until(() => named('process ORDER_UPDATED').length === 1);
     expect(one('process ORDER_UPDATED').status.code).toBe(SpanStatusCode.UNSET);
   });
