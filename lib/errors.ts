@@ -17,7 +17,7 @@ export const ERROR_STATUS = {
   LISTENER_FAILED: 500,
   LISTENER_TIMEOUT: 503,
   QUEUE_UNAVAILABLE: 503,
-  /** A worker's job failed its last attempt (no answer goes with it: the status is nominal). */
+  /** A worker's job failed for good: its last attempt, or BullMQ failed it (no answer goes with it). */
   RETRIES_EXHAUSTED: 500,
 } as const;
 

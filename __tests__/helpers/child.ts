@@ -56,6 +56,11 @@ export class Child {
     }
   }
 
+  /** Whether it has been sent a signal, or has ended. */
+  get killed(): boolean {
+    return this.process.killed || this.process.exitCode !== null;
+  }
+
   kill(signal: NodeJS.Signals): void {
     if (this.process.exitCode === null) this.process.kill(signal);
   }

@@ -126,6 +126,31 @@ describeWithSharedRedis('the queue across processes, on a real Redis', (url) => 
     expect(holder.count(/^DONE slow-kill /)).toBe(0);
   }, 60_000);
 
+  test('a job whose workers die under it twice fails for good, and the worker that fails it says so', async () => {
+    // BullMQ runs a stalled job again once (maxStalledCount 1); the second stall fails it.
+    const env = { LOCK_MS: '1000', SLOW_MS: '60000' };
+    const [w, ...workers] = [web(), worker(env), worker(env), worker(env)];
+    const port = await w.ready;
+    await Promise.all(workers.map((c) => c.ready));
+    expect(await post(port, delivery('ORDER_SHIPPED', { eventId: 'slow-twice' }))).toBe(200);
+    const holderOf = () => workers.find((c) => c.count(/^RUN slow-twice /) === 1 && !c.killed);
+    for (const run of [1, 2]) {
+      await until(() => runs('slow-twice') === run, 30_000);
+      holderOf()?.kill('SIGKILL');
+    }
+    const [last] = workers.filter((c) => !c.killed);
+    await last?.waitFor(/^ERROR RETRIES_EXHAUSTED slow-twice$/, 30_000);
+    expect(runs('slow-twice')).toBe(2);
+    const queue = new Queue('violet', { connection: connectionOf(url), prefix });
+    try {
+      const job = await queue.getJob('violet-slow-twice');
+      expect(await job?.getState()).toBe('failed');
+      expect(job?.failedReason).toBe('job stalled more than allowable limit');
+    } finally {
+      await queue.close();
+    }
+  }, 90_000);
+
   test('SIGTERM during a job: close() lets it finish, and the worker exits without a stall', async () => {
     const [w, lone] = [web(), worker({ SLOW_MS: '1500', LOCK_MS: '30000' })];
     const port = await w.ready;

@@ -239,6 +239,31 @@ describeWithSharedRedis('BullMQ queue and worker on a real Redis', (url) => {
     expect(calls).toBe(0);
   });
 
+  test('a job whose data this version cannot read fails at once, reported as RETRIES_EXHAUSTED', async () => {
+    setup();
+    const w = worker();
+    let calls = 0;
+    w.on('*', () => void (calls += 1));
+    await queue.queue.add(
+      'ORDER_SHIPPED',
+      { v: 2, payload: '{}' },
+      { jobId: 'violet-evt%3A795', attempts: 3 },
+    );
+    await until(
+      async () => (await queue.queue.getJob('violet-evt%3A795'))?.finishedOn !== undefined,
+    );
+    expect(await (await queue.queue.getJob('violet-evt%3A795'))?.getState()).toBe('failed');
+    await until(() => w.errors.length > 0);
+    const [error] = w.errors;
+    expect([error?.code, error?.eventId, error?.eventType]).toEqual([
+      'RETRIES_EXHAUSTED',
+      'evt:795',
+      'ORDER_SHIPPED',
+    ]);
+    expect(error?.message).toMatch(/job violet-evt%3A795 failed for good: .*unknown format/);
+    expect(calls).toBe(0);
+  });
+
   test('close({ timeoutMs }) waits no longer than that for a running job', async () => {
     const { send } = setup();
     const w = worker();

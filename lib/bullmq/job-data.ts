@@ -22,6 +22,16 @@ export function jobIdOf(eventId: string): string {
   return `violet-${encodeURIComponent(eventId)}`;
 }
 
+/** The event id a job id stands for; undefined for a job id this package did not make. */
+export function eventIdOfJob(jobId: string): string | undefined {
+  if (!jobId.startsWith('violet-')) return undefined;
+  try {
+    return decodeURIComponent(jobId.slice('violet-'.length));
+  } catch {
+    return undefined;
+  }
+}
+
 export function toJobData(delivery: QueuedDelivery): VioletJobData {
   return {
     v: 1,

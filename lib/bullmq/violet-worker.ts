@@ -17,6 +17,8 @@ import { eventFromBody, type EventRules } from '../receive/event-from-body';
 import type { Telemetry } from '../receive/telemetry';
 import { createValidator } from '../receive/validate-payload';
 import { fromJobData } from './job-data';
+import { reportOtherFailures } from './report-other-failures';
+import { RunningJobs } from './running-jobs';
 
 const debug = createDebug('violet-webhooks:bullmq');
 
@@ -90,27 +92,6 @@ export interface VioletWorker {
   close(options?: { timeoutMs?: number | undefined }): Promise<void>;
 }
 
-/** How many jobs this worker runs now, and a wait for none. */
-class RunningJobs {
-  private count = 0;
-  private waiters: Array<() => void> = [];
-
-  started(): void {
-    this.count += 1;
-  }
-
-  ended(): void {
-    this.count -= 1;
-    if (this.count === 0) for (const wake of this.waiters.splice(0)) wake();
-  }
-
-  idle(): Promise<void> {
-    return this.count === 0
-      ? Promise.resolve()
-      : new Promise((resolve) => this.waiters.push(resolve));
-  }
-}
-
 function reportTo(target: ListenerRegistry, error: VioletWebhookError): void {
   debug(
     '%s %s %s attempt %s',
@@ -149,6 +130,12 @@ export function createVioletWorker(options: VioletWorkerOptions): VioletWorker {
   mixInEmitter(target, () => dispatcher.invalidate());
 
   const running = new RunningJobs();
+  // The errors whose failure has reached 'error' already, so that none is reported twice.
+  const reported = new WeakSet<Error>();
+  const once = (error: Error): Error => {
+    reported.add(error);
+    return error;
+  };
 
   async function process(job: Job): Promise<void> {
     running.started();
@@ -167,8 +154,10 @@ export function createVioletWorker(options: VioletWorkerOptions): VioletWorker {
       attempt: job.attemptsMade + 1,
       maxAttempts: job.opts.attempts ?? 1,
     };
-    if (data === undefined)
-      throw new UnrecoverableError(`job ${info.id} has data of an unknown format`);
+    if (data === undefined) {
+      // Reported as the job fails, by reportOtherFailures.
+      throw new UnrecoverableError('its data is of an unknown format (another version wrote it?)');
+    }
     let event: VioletEvent;
     try {
       ({ event } = eventFromBody(
@@ -182,8 +171,12 @@ export function createVioletWorker(options: VioletWorkerOptions): VioletWorker {
       ));
     } catch (error) {
       // A body that no longer validates will not validate on the next attempt either.
-      if (isVioletWebhookError(error)) reportTo(target, error);
-      throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+      const failure = new UnrecoverableError(
+        error instanceof Error ? error.message : String(error),
+      );
+      if (!isVioletWebhookError(error)) throw failure; // reported as the job fails
+      reportTo(target, error);
+      throw once(failure);
     }
     const run = async () => {
       const outcome = dispatcher.dispatch(event, info);
@@ -214,9 +207,12 @@ export function createVioletWorker(options: VioletWorkerOptions): VioletWorker {
         { eventType: event.type, eventId: event.id, cause, attempt: job.attempt },
       ),
     );
-    if (permanent)
-      return new UnrecoverableError(cause instanceof Error ? cause.message : 'permanent failure');
-    return cause instanceof Error ? cause : new Error(String(cause));
+    if (permanent) {
+      return once(
+        new UnrecoverableError(cause instanceof Error ? cause.message : 'permanent failure'),
+      );
+    }
+    return once(cause instanceof Error ? cause : new Error(String(cause)));
   }
 
   const worker = new Worker(name, process, {
@@ -226,6 +222,7 @@ export function createVioletWorker(options: VioletWorkerOptions): VioletWorker {
   });
   // Without a listener, a connection error would be thrown and end the process.
   worker.on('error', (error: Error) => debug('worker %s: %s', name, error.message));
+  reportOtherFailures(worker, reported, (error) => reportTo(target, error));
   Object.defineProperty(target, 'worker', { value: worker, enumerable: true });
   Object.defineProperty(target, 'close', {
     value: async (opts: { timeoutMs?: number | undefined } = {}) => {
