@@ -11,7 +11,7 @@ export interface Claim {
 function unavailable(eventType: string, eventId: string, cause: unknown): VioletWebhookError {
   return new VioletWebhookError(
     'DEDUPE_UNAVAILABLE',
-    'the de-duplication store cannot be reached, so the event is not processed now; Violet will retry',
+    'the de-duplication store failed or cannot be reached (its error is the cause), so the event is not processed now; Violet will retry',
     { eventType, eventId, cause },
   );
 }
