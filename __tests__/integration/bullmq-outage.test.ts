@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Redis from 'ioredis';
 import { Child } from '../helpers/child';
 import { testPrefix, until } from '../helpers/bullmq';
 import { SECRET, delivery } from '../helpers/deliveries';
@@ -113,5 +114,30 @@ describeWithRedis(
       const ids = [...before, ...during].map((d) => d.headers['x-violet-event-id'] as string);
       await until(() => [...ids, 'late-1'].every((id) => dones(id) >= 1), 45_000);
     }, 90_000);
+
+    test('a full Redis (noeviction) refuses the claim: 503, nothing queued; freed, the retry is processed once', async () => {
+      const prefix = testPrefix();
+      await redis.start();
+      const admin = new Redis(redis.port, '127.0.0.1');
+      try {
+        const url = `redis://127.0.0.1:${redis.port}`;
+        const web = spawnChild('queue-web.ts', { PREFIX: prefix, DEDUPE_URL: url });
+        const worker = spawnChild('queue-worker.ts', { PREFIX: prefix });
+        const port = await web.ready;
+        await worker.ready;
+        await admin.config('SET', 'maxmemory-policy', 'noeviction');
+        await admin.config('SET', 'maxmemory', '1'); // full: every write is refused with OOM
+        const d = delivery('ORDER_SHIPPED', { eventId: 'when-full' });
+        expect(await post(port, d)).toMatchObject({ status: 503, code: 'DEDUPE_UNAVAILABLE' });
+        expect(await post(port, d)).toMatchObject({ status: 503, code: 'DEDUPE_UNAVAILABLE' });
+        await admin.config('SET', 'maxmemory', '0');
+        expect(await post(port, d)).toMatchObject({ status: 200 });
+        await worker.waitFor(/^DONE when-full /);
+        expect(await post(port, d)).toMatchObject({ status: 200 });
+        expect(worker.count(/^RUN when-full /)).toBe(1);
+      } finally {
+        admin.disconnect();
+      }
+    }, 60_000);
   },
 );
