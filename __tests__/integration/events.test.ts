@@ -15,19 +15,12 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     return { violet, app: appWith(express, violet) };
   }
 
-  function send(
-    app: ReturnType<typeof setup>['app'],
-    d: { headers: Record<string, string>; body: string },
-  ) {
-    return deliver(app, d);
-  }
-
   test('an order event carries the order, the bag of x-violet-bag-id and the line item of x-violet-sku-id', async () => {
     const { violet, app } = setup();
     const events: OrderEvent[] = [];
     violet.on('ORDER_SHIPPED', (event) => void events.push(event));
     const d = delivery('ORDER_SHIPPED', { bagId: 11111, skuId: 33332, eventId: '987654321' });
-    await send(app, d).expect(200, { received: true });
+    await deliver(app, d).expect(200, { received: true });
     const [event] = events;
     expect(event).toMatchObject({
       type: 'ORDER_SHIPPED',
@@ -58,7 +51,7 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     violet.on('ORDER_UPDATED', (event) => void events.push(event));
     const d = delivery('ORDER_UPDATED', { ...options, skuId: 33331 });
     if (options.bagId === undefined) delete d.headers['x-violet-bag-id'];
-    await send(app, d).expect(200);
+    await deliver(app, d).expect(200);
     expect(events[0]?.bag).toBeUndefined();
     expect(events[0]?.sku).toBeUndefined();
     expect(events[0]?.skuId).toBe(33331);
@@ -68,7 +61,7 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     const { violet, app } = setup();
     const events: OrderEvent[] = [];
     violet.on('ORDER_RETURNED', (event) => void events.push(event));
-    await send(app, delivery('ORDER_RETURNED', { bagId: 11112, skuId: 33331 })).expect(200);
+    await deliver(app, delivery('ORDER_RETURNED', { bagId: 11112, skuId: 33331 })).expect(200);
     expect(events[0]?.bag?.id).toBe(11112);
     expect(events[0]?.sku).toBeUndefined();
   });
@@ -77,7 +70,7 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     const { violet, app } = setup();
     const events: OrderEvent[] = [];
     violet.on('ORDER_CANCELLED', (event) => void events.push(event));
-    await send(app, delivery('ORDER_CANCELED')).expect(200);
+    await deliver(app, delivery('ORDER_CANCELED')).expect(200);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'ORDER_CANCELLED', rawType: 'ORDER_CANCELED' });
   });
@@ -94,7 +87,7 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
         'x-violet-custom': 'kept',
       },
     });
-    await send(app, d).expect(200);
+    await deliver(app, d).expect(200);
     expect(events[0]).toMatchObject({
       family: 'merchant',
       reason: 'APP_INSTALLED_ON_PLATFORM',
@@ -114,7 +107,7 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     violet.on('ORDER_SHIPPED', () => void order.push('type-2'));
     violet.on('*', () => void order.push('star-2'));
     violet.on('ORDER_UPDATED', () => void order.push('other-type'));
-    await send(app, delivery('ORDER_SHIPPED')).expect(200);
+    await deliver(app, delivery('ORDER_SHIPPED')).expect(200);
     expect(order).toEqual(['type-1', 'type-2', 'star-1', 'star-2']);
   });
 
@@ -123,11 +116,11 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     const calls: string[] = [];
     const typed = () => void calls.push('type');
     violet.on('ORDER_SHIPPED', typed);
-    await send(app, delivery('ORDER_SHIPPED')).expect(200);
+    await deliver(app, delivery('ORDER_SHIPPED')).expect(200);
     violet.on('*', () => void calls.push('star'));
-    await send(app, delivery('ORDER_SHIPPED')).expect(200);
+    await deliver(app, delivery('ORDER_SHIPPED')).expect(200);
     violet.off('ORDER_SHIPPED', typed);
-    await send(app, delivery('ORDER_SHIPPED')).expect(200);
+    await deliver(app, delivery('ORDER_SHIPPED')).expect(200);
     expect(calls).toEqual(['type', 'type', 'star', 'star']);
   });
 
@@ -146,7 +139,7 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     };
     violet.on('ORDER_SHIPPED', listener('slow'));
     violet.on('*', listener('star'));
-    await send(app, delivery('ORDER_SHIPPED')).expect(200);
+    await deliver(app, delivery('ORDER_SHIPPED')).expect(200);
     expect(finished.sort()).toEqual(['slow', 'star']);
   });
 
@@ -159,8 +152,8 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     violet.on('MERCHANT_CONNECTED', remove);
     violet.off('MERCHANT_CONNECTED', remove);
     expect(violet.listenerCount('MERCHANT_CONNECTED')).toBe(1);
-    await send(app, delivery('MERCHANT_CONNECTED')).expect(200);
-    await send(app, delivery('MERCHANT_CONNECTED')).expect(200);
+    await deliver(app, delivery('MERCHANT_CONNECTED')).expect(200);
+    await deliver(app, delivery('MERCHANT_CONNECTED')).expect(200);
     expect({ once, removed }).toEqual({ once: 1, removed: 0 });
     violet.on('*', remove);
     violet.removeAllListeners();
@@ -172,7 +165,7 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     const all: VioletEvent[] = [];
     violet.on('*', (event) => void all.push(event));
     const d = delivery('ORDER_TELEPORTED', { payload: { id: 7, where: 'moon' } });
-    await send(app, d).expect(200, { received: true });
+    await deliver(app, d).expect(200, { received: true });
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({
       type: 'unknown',
@@ -186,16 +179,16 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     const { violet, app } = setup({ secret: ['new-secret', SECRET] });
     const indexes: number[] = [];
     violet.on('*', (event) => void indexes.push(event.secretIndex));
-    await send(app, delivery('ORDER_SHIPPED')).expect(200);
-    await send(app, delivery('ORDER_SHIPPED', { secret: 'new-secret' })).expect(200);
-    await send(app, delivery('ORDER_SHIPPED', { secret: 'retired-secret' })).expect(401);
+    await deliver(app, delivery('ORDER_SHIPPED')).expect(200);
+    await deliver(app, delivery('ORDER_SHIPPED', { secret: 'new-secret' })).expect(200);
+    await deliver(app, delivery('ORDER_SHIPPED', { secret: 'retired-secret' })).expect(401);
     expect(indexes).toEqual([1, 0]);
   });
 
   test('a rejected delivery with no error listener neither crashes nor emits', async () => {
     const { app } = setup();
-    await send(app, delivery('ORDER_SHIPPED', { secret: 'wrong' })).expect(401);
-    await send(app, delivery('ORDER_SHIPPED')).expect(200);
+    await deliver(app, delivery('ORDER_SHIPPED', { secret: 'wrong' })).expect(401);
+    await deliver(app, delivery('ORDER_SHIPPED')).expect(200);
   });
 
   test('dedupe: false processes every copy', async () => {
@@ -203,8 +196,8 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     let calls = 0;
     violet.on('ORDER_SHIPPED', () => void (calls += 1));
     const d = delivery('ORDER_SHIPPED');
-    await send(app, d).expect(200, { received: true });
-    await send(app, d).expect(200, { received: true });
+    await deliver(app, d).expect(200, { received: true });
+    await deliver(app, d).expect(200, { received: true });
     expect(calls).toBe(2);
   });
 
@@ -220,14 +213,14 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
       if (calls === 1) throw new Error('late failure');
     });
     const d = delivery('ORDER_SHIPPED');
-    await send(app, d).expect(200, { received: true }); // the listener is still waiting
+    await deliver(app, d).expect(200, { received: true }); // the listener is still waiting
     expect({ calls, errors }).toEqual({ calls: 1, errors: [] });
     listening.open();
     await sleep(100);
     expect(errors).toEqual(['LISTENER_FAILED']);
-    await send(app, d).expect(200, { received: true });
+    await deliver(app, d).expect(200, { received: true });
     await sleep(100);
-    await send(app, d).expect(200, { received: true, duplicate: true });
+    await deliver(app, d).expect(200, { received: true, duplicate: true });
     expect(calls).toBe(2);
   });
 
@@ -235,7 +228,7 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     const { violet, app } = setup({ validation: 'off' });
     const events: OrderEvent[] = [];
     violet.on('ORDER_SHIPPED', (event) => void events.push(event));
-    await send(
+    await deliver(
       app,
       delivery('ORDER_SHIPPED', {
         payload: { id: 'not-a-number', bags: 'none' },
@@ -259,16 +252,16 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
     });
     let calls = 0;
     violet.on('MERCHANT_CONNECTED', () => void (calls += 1));
-    const res = await send(app, delivery('MERCHANT_CONNECTED'));
+    const res = await deliver(app, delivery('MERCHANT_CONNECTED'));
     expect(res.status).toBe(422);
     expect(res.body.error.errors[0]).toMatchObject({ keyword: 'required' });
-    await send(
+    await deliver(
       app,
       delivery('MERCHANT_CONNECTED', {
         payload: { ...samplePayload('MERCHANT_CONNECTED'), vip: true },
       }),
     ).expect(200);
-    await send(app, delivery('ORDER_SHIPPED', { payload: { id: 1 } })).expect(422);
+    await deliver(app, delivery('ORDER_SHIPPED', { payload: { id: 1 } })).expect(422);
     expect(calls).toBe(1);
   });
 });
