@@ -40,6 +40,13 @@ describeWithSharedRedis('BullMQ queue and worker on a real Redis', (url) => {
     return Object.assign(w, { errors });
   }
 
+  /** Adds a job by hand, as another version or a person might, and waits until it has failed. */
+  async function failedJob(jobId: string, data: unknown) {
+    await queue.queue.add('ORDER_SHIPPED', data, { jobId, attempts: 3 });
+    await until(async () => (await queue.queue.getJob(jobId))?.finishedOn !== undefined);
+    return queue.queue.getJob(jobId);
+  }
+
   beforeEach(() => {
     prefix = testPrefix();
     workers = [];
@@ -220,19 +227,13 @@ describeWithSharedRedis('BullMQ queue and worker on a real Redis', (url) => {
     const w = worker();
     let calls = 0;
     w.on('*', () => void (calls += 1));
-    await queue.queue.add(
-      'ORDER_SHIPPED',
-      {
-        v: 1,
-        body: '{"id":"not-a-number","bags":[]}',
-        headers: { 'x-violet-topic': 'ORDER_SHIPPED', 'x-violet-event-id': '790' },
-        receivedAt: new Date().toISOString(),
-        secretIndex: 0,
-      },
-      { jobId: 'violet-790', attempts: 3 },
-    );
-    await until(async () => (await queue.queue.getJob('violet-790'))?.failedReason !== undefined);
-    const job = await queue.queue.getJob('violet-790');
+    const job = await failedJob('violet-790', {
+      v: 1,
+      body: '{"id":"not-a-number","bags":[]}',
+      headers: { 'x-violet-topic': 'ORDER_SHIPPED', 'x-violet-event-id': '790' },
+      receivedAt: new Date().toISOString(),
+      secretIndex: 0,
+    });
     expect(await job?.getState()).toBe('failed');
     expect(job?.attemptsMade).toBe(1);
     expect(w.errors.map((e) => [e.code, e.eventId])).toEqual([['SCHEMA_MISMATCH', '790']]);
@@ -244,15 +245,8 @@ describeWithSharedRedis('BullMQ queue and worker on a real Redis', (url) => {
     const w = worker();
     let calls = 0;
     w.on('*', () => void (calls += 1));
-    await queue.queue.add(
-      'ORDER_SHIPPED',
-      { v: 2, payload: '{}' },
-      { jobId: 'violet-evt%3A795', attempts: 3 },
-    );
-    await until(
-      async () => (await queue.queue.getJob('violet-evt%3A795'))?.finishedOn !== undefined,
-    );
-    expect(await (await queue.queue.getJob('violet-evt%3A795'))?.getState()).toBe('failed');
+    const job = await failedJob('violet-evt%3A795', { v: 2, payload: '{}' });
+    expect(await job?.getState()).toBe('failed');
     await until(() => w.errors.length > 0);
     const [error] = w.errors;
     expect([error?.code, error?.eventId, error?.eventType]).toEqual([
