@@ -251,9 +251,10 @@ describe('recover', () => {
     webhookId: number,
     entity: number,
     status: 'FAILED' | 'SUCCEEDED',
-    minutesAgo: number,
+    minutesAgo: number | string,
   ) {
-    const at = violetDate(Date.now() - minutesAgo * 60_000);
+    const at =
+      typeof minutesAgo === 'string' ? minutesAgo : violetDate(Date.now() - minutesAgo * 60_000);
     fake.log.push({
       id,
       app_id: 4242,
@@ -295,6 +296,27 @@ describe('recover', () => {
     expect(done.resent[1]?.copy.id).not.toBe('3');
     expect(fake.log).toHaveLength(8);
     expect(fake.log.slice(6).map((d) => d.entity_id)).toEqual([500, 200]);
+  });
+
+  test('records of one second, as Violet dates them: oldest first by record id, and a success later in that second supersedes', async () => {
+    const webhook = fake.addWebhook({ event: 'ORDER_SHIPPED', remote_endpoint: URL_A });
+    const second = violetDate(Date.now() - 10 * 60_000);
+    expect(second).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/);
+    logEntry('998', webhook.id, 100, 'FAILED', second);
+    logEntry('999', webhook.id, 100, 'SUCCEEDED', second); // supersedes 998
+    logEntry('1000', webhook.id, 200, 'FAILED', second);
+    logEntry('1001', webhook.id, 300, 'SUCCEEDED', second);
+    logEntry('1002', webhook.id, 300, 'FAILED', second); // failed after that success: resent
+    logEntry('1003', webhook.id, 400, 'FAILED', second);
+    const since = new Date(Date.now() - 864e5);
+
+    const dry = await admin.recover({ since, dryRun: true });
+    expect(dry.planned.map((d) => d.id)).toEqual(['1000', '1002', '1003']);
+    expect(dry.skipped.map((s) => [s.delivery.id, s.reason])).toEqual([['998', 'succeeded-later']]);
+
+    const done = await admin.recover({ since });
+    expect(done.resent.map((r) => r.original.id)).toEqual(['1000', '1002', '1003']);
+    expect(fake.log.slice(6).map((d) => d.entity_id)).toEqual([200, 300, 400]);
   });
 
   test('a resend that fails is reported, and the others still go', async () => {

@@ -1,3 +1,4 @@
+import { compareRecords } from './log-order';
 import type { WebhookDelivery } from './types';
 
 /**
@@ -15,7 +16,6 @@ export interface RecoverResult {
   errors: Array<{ delivery: WebhookDelivery; error: Error }>;
 }
 
-const time = (delivery: WebhookDelivery) => Date.parse(delivery.date_created);
 const key = (d: WebhookDelivery) => `${d.webhook_id} ${d.entity_id ?? ''} ${d.event_type}`;
 
 /**
@@ -23,23 +23,27 @@ const key = (d: WebhookDelivery) => `${d.webhook_id} ${d.entity_id ?? ''} ${d.ev
  * entity and event type SUCCEEDED (the copy a previous recovery resent, or a newer event that
  * carries the entity's newer state), or `skip` says the app has it already. Both lists run
  * oldest first, so the app gets resent events in the order they happened, whatever order the
- * log's pages came in.
+ * log's pages came in. "Later" and "oldest" go by date, then by record id: Violet's dates are
+ * to the second, and one burst puts many records in the same second.
  */
 export function selectForRecovery(
   log: readonly WebhookDelivery[],
   skip: (delivery: WebhookDelivery) => boolean,
 ): Pick<RecoverResult, 'planned' | 'skipped'> {
-  const lastSuccess = new Map<string, number>();
+  const lastSuccess = new Map<string, WebhookDelivery>();
   for (const delivery of log) {
     if (delivery.status !== 'SUCCEEDED') continue;
-    const at = time(delivery);
-    if (at > (lastSuccess.get(key(delivery)) ?? -Infinity)) lastSuccess.set(key(delivery), at);
+    const last = lastSuccess.get(key(delivery));
+    if (last === undefined || compareRecords(delivery, last) > 0) {
+      lastSuccess.set(key(delivery), delivery);
+    }
   }
   const planned: WebhookDelivery[] = [];
   const skipped: RecoverResult['skipped'] = [];
-  const failed = log.filter((delivery) => delivery.status === 'FAILED');
-  for (const delivery of failed.sort((a, b) => time(a) - time(b))) {
-    if ((lastSuccess.get(key(delivery)) ?? -Infinity) > time(delivery)) {
+  const failed = log.filter((delivery) => delivery.status === 'FAILED').sort(compareRecords);
+  for (const delivery of failed) {
+    const success = lastSuccess.get(key(delivery));
+    if (success !== undefined && compareRecords(success, delivery) > 0) {
       skipped.push({ delivery, reason: 'succeeded-later' });
     } else if (skip(delivery)) {
       skipped.push({ delivery, reason: 'skip' });

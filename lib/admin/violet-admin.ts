@@ -81,6 +81,8 @@ export class VioletAdmin {
   async *deliveries(query: DeliveryQuery = {}): AsyncGenerator<WebhookDelivery> {
     const scope = query.webhookId === undefined ? 'all' : String(query.webhookId);
     const since = query.since?.getTime();
+    // Violet's dates are to the second: a record of the second `since` falls in is kept.
+    const from = since === undefined ? undefined : Math.floor(since / 1000) * 1000;
     for (let page = 1; ; page++) {
       const answer = await this.call<unknown>({
         method: 'GET',
@@ -92,7 +94,7 @@ export class VioletAdmin {
         // Filtered here too: which filters the log applies itself is not documented.
         if (query.status !== undefined && delivery.status !== query.status) continue;
         if (query.type !== undefined && !sameEventType(delivery.event_type, query.type)) continue;
-        if (since !== undefined && Date.parse(delivery.date_created) < since) continue;
+        if (from !== undefined && Date.parse(delivery.date_created) < from) continue;
         yield delivery;
       }
       if (last) return;

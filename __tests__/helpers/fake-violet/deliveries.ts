@@ -22,9 +22,18 @@ let sequence = 5_000_000_000;
 /** A new event id, as Violet's decimal ids. */
 export const nextEventId = (): string => String((sequence += 1));
 
-/** Violet's date format, `2025-04-08T16:21:52+0000`, with milliseconds to keep order exact. */
+/** Violet's date format, to the second as Violet writes it: `2025-04-08T16:21:52+0000`. */
 export function violetDate(ms = Date.now()): string {
-  return new Date(ms).toISOString().replace('Z', '+0000');
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
+}
+
+/** Newest first, as Violet lists its log: by date, then by record id (ids grow). */
+export function newestFirst(a: { id: string; date_created: string }, b: typeof a): number {
+  const byDate = Date.parse(b.date_created) - Date.parse(a.date_created);
+  if (byDate !== 0) return byDate;
+  const x = BigInt(a.id);
+  const y = BigInt(b.id);
+  return x === y ? 0 : x < y ? 1 : -1;
 }
 
 /**

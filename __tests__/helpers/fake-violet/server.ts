@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeAuth, type FakeCredentials } from './auth';
-import { nextEventId, post, violetDate, type FakeDelivery } from './deliveries';
+import { newestFirst, nextEventId, post, violetDate, type FakeDelivery } from './deliveries';
 
 /** A subscription as the fake keeps it, in Violet's shape. */
 export interface FakeWebhook {
@@ -304,7 +304,7 @@ export class FakeViolet {
     const all = this.log
       .filter((d) => webhookId === undefined || d.webhook_id === webhookId)
       .filter((d) => Date.parse(d.date_created) >= since)
-      .sort((a, b) => Date.parse(b.date_created) - Date.parse(a.date_created))
+      .sort(newestFirst)
       .map(record);
     if (this.bareArrays) return all;
     const size = Number(query.get('size') ?? 20);
