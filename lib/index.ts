@@ -10,7 +10,7 @@ export type { ReceiveResult, ReceiveResponseBody } from './receive/result';
 export { writeResult } from './http/write-result';
 export type { BodySource, HeaderMap } from './receive/delivery';
 export type { DeliveryQueue, QueuedDelivery } from './receive/delivery-queue';
-export type { Telemetry, DeliveryTelemetry } from './receive/telemetry';
+export type { Telemetry, DeliveryTelemetry, QueueTarget } from './receive/telemetry';
 
 export { VioletWebhookError, BodyStreamError, isVioletWebhookError } from './errors';
 export type { VioletWebhookErrorCode, SchemaIssue } from './errors';

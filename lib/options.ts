@@ -1,17 +1,15 @@
+import { checkKeys } from './check-keys';
+import { checkChoice, checkSchemas, checkTelemetry, optionError } from './check-option';
 import type { DedupeStore } from './dedupe/dedupe-store';
-import type { DeliveryQueue } from './receive/delivery-queue';
-import type { Telemetry } from './receive/telemetry';
 import { MemoryDedupeStore } from './dedupe/memory-store';
-import { isVioletEventType, type VioletEventType } from './event-types';
+import type { VioletEventType } from './event-types';
 import { parseLimit } from './parse-limit';
+import type { DeliveryQueue } from './receive/delivery-queue';
+import type { PipelineConfig } from './receive/pipeline';
+import type { Telemetry } from './receive/telemetry';
+import type { JsonSchema } from './receive/validate-payload';
 
-/**
- * A JSON Schema object, as ajv takes it.
- *
- * @example
- * violetWebhooks({ secret, schemas: { MERCHANT_CONNECTED: { type: 'object', required: ['id', 'name'] } } });
- */
-export type JsonSchema = Readonly<Record<string, unknown>> | boolean;
+export type { JsonSchema };
 
 /**
  * Options of {@link violetWebhooks}. Only `secret` is required.
@@ -47,23 +45,12 @@ export interface VioletWebhooksOptions {
   telemetry?: Telemetry | undefined;
 }
 
-/** Options after checking, with every default filled in. */
-export interface ResolvedOptions {
-  readonly secrets: readonly string[];
-  readonly limit: number;
-  readonly validation: 'strict' | 'off';
-  readonly schemas: ReadonlyMap<VioletEventType, JsonSchema>;
-  readonly dedupe: DedupeStore | undefined;
-  readonly timeout: number;
-  readonly leaseMs: number;
-  readonly ack: 'after-listeners' | 'immediate';
-  readonly unknownTopics: 'accept' | 'reject';
+/** Options after checking, with every default filled in: what the pipeline reads, and more. */
+export interface ResolvedOptions extends PipelineConfig {
   readonly respond: boolean;
-  readonly queue: DeliveryQueue | undefined;
-  readonly telemetry: Telemetry | undefined;
 }
 
-const KNOWN_OPTIONS = new Set([
+const KNOWN_OPTIONS = [
   'secret',
   'limit',
   'validation',
@@ -75,10 +62,17 @@ const KNOWN_OPTIONS = new Set([
   'respond',
   'queue',
   'telemetry',
-]);
+];
+
+/** Options of a queue and of its worker: given to violetWebhooks(), they would do nothing. */
+const ELSEWHERE = {
+  connection: 'it belongs to bullmqQueue({ connection, name }), given as `queue`',
+  concurrency: 'listeners run concurrently already; a worker takes it: createVioletWorker()',
+  attempts: 'retries belong to the queue: bullmqQueue({ jobOptions: { attempts } })',
+};
 
 function fail(option: string, message: string): never {
-  throw new TypeError(`express-violet-webhooks: option \`${option}\` ${message}`);
+  return optionError('', option, message);
 }
 
 function checkSecret(value: unknown, name: string): string {
@@ -99,33 +93,6 @@ function checkSecrets(value: unknown): string[] {
   if (!Array.isArray(value)) return [checkSecret(value, 'secret')];
   if (value.length === 0) fail('secret', 'must not be an empty array');
   return value.map((item, i) => checkSecret(item, `secret[${i}]`));
-}
-
-function checkChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
-  if (value === undefined) return choices[0] as T;
-  if (!choices.includes(value as T))
-    fail(name, `must be ${choices.map((c) => `'${c}'`).join(' or ')}`);
-  return value as T;
-}
-
-export function checkSchemas(value: unknown): Map<VioletEventType, JsonSchema> {
-  const schemas = new Map<VioletEventType, JsonSchema>();
-  if (value === undefined) return schemas;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail('schemas', 'must be an object mapping event types to JSON Schemas');
-  }
-  for (const [type, schema] of Object.entries(value)) {
-    if (!isVioletEventType(type))
-      fail(`schemas.${type}`, 'names no known event type (see VIOLET_EVENT_TYPES)');
-    if (
-      typeof schema !== 'boolean' &&
-      (typeof schema !== 'object' || schema === null || Array.isArray(schema))
-    ) {
-      fail(`schemas.${type}`, 'must be a JSON Schema object');
-    }
-    schemas.set(type, schema as JsonSchema);
-  }
-  return schemas;
 }
 
 function checkDedupe(value: unknown): DedupeStore | undefined {
@@ -164,24 +131,6 @@ function checkQueue(o: Record<string, unknown>): DeliveryQueue | undefined {
   return queue as DeliveryQueue;
 }
 
-/** A `telemetry` option, checked; exported for the worker's. */
-export function checkTelemetry(value: unknown): Telemetry | undefined {
-  if (value === undefined) return undefined;
-  const telemetry = value as Partial<Telemetry> | null;
-  if (
-    typeof telemetry !== 'object' ||
-    telemetry === null ||
-    typeof telemetry.delivery !== 'function' ||
-    typeof telemetry.job !== 'function'
-  ) {
-    fail(
-      'telemetry',
-      'must be a Telemetry, e.g. openTelemetry() from express-violet-webhooks/otel',
-    );
-  }
-  return telemetry as Telemetry;
-}
-
 /** Checks the factory's options once; throws a TypeError that names the first bad one. */
 export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
@@ -189,10 +138,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
       'express-violet-webhooks: violetWebhooks(options) needs an options object with `secret`',
     );
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key))
-      fail(key, `is not an option (known: ${[...KNOWN_OPTIONS].join(', ')})`);
-  }
+  checkKeys('', options, KNOWN_OPTIONS, ELSEWHERE);
   const o = options as Record<string, unknown>;
   const limit = o.limit === undefined ? 1024 * 1024 : parseLimit(o.limit);
   if (limit === undefined)
@@ -206,16 +152,16 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   return {
     secrets: checkSecrets(o.secret),
     limit,
-    validation: checkChoice('validation', o.validation, ['strict', 'off'] as const),
-    schemas: checkSchemas(o.schemas),
+    validation: checkChoice('', 'validation', o.validation, ['strict', 'off'] as const),
+    schemas: checkSchemas('', o.schemas),
     dedupe: checkDedupe(o.dedupe),
     timeout,
     // A claim must outlive the answer's deadline, or a retry could start while work goes on.
     leaseMs: Math.max(60_000, timeout * 2),
-    ack: checkChoice('ack', o.ack, ['after-listeners', 'immediate'] as const),
-    unknownTopics: checkChoice('unknownTopics', o.unknownTopics, ['accept', 'reject'] as const),
+    ack: checkChoice('', 'ack', o.ack, ['after-listeners', 'immediate'] as const),
+    unknownTopics: checkChoice('', 'unknownTopics', o.unknownTopics, ['accept', 'reject'] as const),
     respond: o.respond !== false,
     queue: checkQueue(o),
-    telemetry: checkTelemetry(o.telemetry),
+    telemetry: checkTelemetry('', o.telemetry),
   };
 }

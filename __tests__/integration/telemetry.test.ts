@@ -2,6 +2,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import express from 'express';
 import { violetWebhooks, type VioletWebhooksOptions } from '../../lib';
+import { PACKAGE_VERSION } from '../../lib/generated/version';
 import { openTelemetry } from '../../lib/otel';
 import { deliver, PATH } from '../helpers/apps';
 import { SECRET, delivery, gate, sleep } from '../helpers/deliveries';
@@ -60,13 +61,21 @@ describe('spans', () => {
     await until(() => named(`POST ${PATH}`).length === 1);
     const server = one(`POST ${PATH}`);
     const webhook = one('violet.webhook ORDER_SHIPPED');
-    const process = one('process ORDER_SHIPPED');
+    const listeners = one('violet.listeners ORDER_SHIPPED');
     const own = one('save shipment');
     expect(webhook.kind).toBe(SpanKind.INTERNAL);
-    expect(process.kind).toBe(SpanKind.CONSUMER);
+    expect(listeners.kind).toBe(SpanKind.INTERNAL);
+    expect(listeners.attributes).toEqual({
+      'violet.event.type': 'ORDER_SHIPPED',
+      'violet.event.id': '501',
+    });
     expect(parentOf(webhook)).toBe(server.spanContext().spanId);
-    expect(parentOf(process)).toBe(webhook.spanContext().spanId);
-    expect(parentOf(own)).toBe(process.spanContext().spanId);
+    expect(parentOf(listeners)).toBe(webhook.spanContext().spanId);
+    expect(parentOf(own)).toBe(listeners.spanContext().spanId);
+    expect(webhook.instrumentationScope).toMatchObject({
+      name: 'express-violet-webhooks',
+      version: PACKAGE_VERSION,
+    });
     expect(webhook.attributes).toMatchObject({
       'violet.event.type': 'ORDER_SHIPPED',
       'violet.event.id': '501',
@@ -90,7 +99,7 @@ describe('spans', () => {
     expect(one('violet.webhook MERCHANT_CONNECTED').attributes['violet.webhook.outcome']).toBe(
       'duplicate',
     );
-    expect(named('process MERCHANT_CONNECTED')).toHaveLength(0);
+    expect(named('violet.listeners MERCHANT_CONNECTED')).toHaveLength(0);
   });
 
   test('a rejected signature: 4xx, status unset, error.type, and no type taken from the unverified header', async () => {
@@ -113,12 +122,12 @@ describe('spans', () => {
     });
     violet.on('error', () => undefined);
     await send(delivery('TRANSFER_SENT')).expect(500);
-    await until(() => named('process TRANSFER_SENT').length === 1);
+    await until(() => named('violet.listeners TRANSFER_SENT').length === 1);
     const webhook = one('violet.webhook TRANSFER_SENT');
-    const process = one('process TRANSFER_SENT');
+    const listeners = one('violet.listeners TRANSFER_SENT');
     expect(webhook.status.code).toBe(SpanStatusCode.ERROR);
     expect(webhook.attributes['error.type']).toBe('LISTENER_FAILED');
-    expect(process.status.code).toBe(SpanStatusCode.ERROR);
+    expect(listeners.status.code).toBe(SpanStatusCode.ERROR);
     const exceptions = sdk.spans().flatMap((s) => s.events.filter((e) => e.name === 'exception'));
     expect(exceptions).toHaveLength(1);
     expect(exceptions[0]?.attributes?.['exception.message']).toBe('ledger is down');
@@ -133,10 +142,52 @@ describe('spans', () => {
     const webhook = one('violet.webhook ORDER_UPDATED');
     expect(webhook.status.code).toBe(SpanStatusCode.ERROR);
     expect(webhook.attributes['violet.webhook.outcome']).toBe('LISTENER_TIMEOUT');
-    expect(named('process ORDER_UPDATED')).toHaveLength(0);
+    expect(named('violet.listeners ORDER_UPDATED')).toHaveLength(0);
     slow.open();
-    await until(() => named('process ORDER_UPDATED').length === 1);
-    expect(one('process ORDER_UPDATED').status.code).toBe(SpanStatusCode.UNSET);
+    await until(() => named('violet.listeners ORDER_UPDATED').length === 1);
+    expect(one('violet.listeners ORDER_UPDATED').status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  test('a schema mismatch after the signature held: the span says its type and id', async () => {
+    const { send } = app();
+    await send(
+      delivery('ORDER_SHIPPED', { eventId: '503', payload: { id: 'not a number' } }),
+    ).expect(422);
+    const span = one('violet.webhook ORDER_SHIPPED');
+    expect(span.attributes).toMatchObject({
+      'violet.event.type': 'ORDER_SHIPPED',
+      'violet.event.id': '503',
+      'violet.webhook.outcome': 'SCHEMA_MISMATCH',
+      'error.type': 'SCHEMA_MISMATCH',
+      'http.response.status_code': 422,
+    });
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  test('a failed send: ERROR, its exception recorded, and messaging.system from the queue adapter', async () => {
+    const queue = {
+      name: 'jobs',
+      system: 'custom-queue',
+      enqueue: () => Promise.reject(new Error('queue is full')),
+    };
+    const { violet, send } = app({ queue });
+    violet.on('error', () => undefined);
+    await send(delivery('ORDER_SHIPPED', { eventId: '504' })).expect(503);
+    const sent = one('send jobs');
+    expect(sent.kind).toBe(SpanKind.PRODUCER);
+    expect(sent.status.code).toBe(SpanStatusCode.ERROR);
+    expect(sent.attributes).toMatchObject({
+      'messaging.system': 'custom-queue',
+      'messaging.operation.name': 'send',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': 'jobs',
+      'error.type': 'QUEUE_UNAVAILABLE',
+    });
+    const exceptions = sent.events.filter((e) => e.name === 'exception');
+    expect(exceptions.map((e) => e.attributes?.['exception.message'])).toEqual(['queue is full']);
+    expect(one('violet.webhook ORDER_SHIPPED').attributes['violet.webhook.outcome']).toBe(
+      'QUEUE_UNAVAILABLE',
+    );
   });
 
   test('an unknown event type: the span keeps the bare name, the type it was sent as', async () => {
@@ -162,6 +213,7 @@ describe('metrics', () => {
     await send(delivery('ORDER_SHIPPED', { secret: 'forged' })).expect(401);
     await send(delivery('MERCHANT_CONNECTED', { eventId: 'm-2' })).expect(500);
     await send(delivery('ORDER_TELEPORTED', { payload: { id: 2 }, eventId: 'm-3' })).expect(200);
+    await send(delivery('OFFER_UPDATED', { payload: { id: 'x' }, eventId: 'm-4' })).expect(422);
     points = await sdk.metrics();
   });
 
@@ -200,6 +252,17 @@ describe('metrics', () => {
     expect(
       count({ 'violet.event.type': '_OTHER', 'violet.webhook.outcome': 'accepted' }),
     ).toBeGreaterThanOrEqual(1);
+    // The signature held and the type is known: a label, although the body failed its schema.
+    expect(
+      count({
+        'violet.event.type': 'OFFER_UPDATED',
+        'violet.webhook.outcome': 'SCHEMA_MISMATCH',
+        'http.response.status_code': 422,
+      }),
+    ).toBe(1);
+    expect(
+      count({ 'violet.event.type': '_OTHER', 'violet.webhook.outcome': 'SCHEMA_MISMATCH' }),
+    ).toBe(0);
     expect(point('violet.webhook.deliveries', {})[0]?.unit).toBe('{delivery}');
   });
 
@@ -227,7 +290,7 @@ describe('metrics', () => {
     for (const p of points) {
       for (const key of Object.keys(p.attributes)) expect(allowed.has(key)).toBe(true);
       const values = Object.values(p.attributes).map(String);
-      for (const id of ['m-1', 'm-2', 'm-3', '12345', '11111', '1'])
+      for (const id of ['m-1', 'm-2', 'm-3', 'm-4', '12345', '11111', '1'])
         expect(values).not.toContain(id);
     }
   });

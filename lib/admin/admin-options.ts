@@ -1,3 +1,6 @@
+import { checkKeys } from '../check-keys';
+import { optionError } from '../check-option';
+
 /** Violet's base URLs, `/v1` included. */
 export const VIOLET_API_URLS = {
   sandbox: 'https://sandbox-api.violet.io/v1',
@@ -37,8 +40,19 @@ export interface ResolvedAdminOptions {
   retries: number;
 }
 
+const KNOWN = [
+  'appId',
+  'appSecret',
+  'username',
+  'password',
+  'environment',
+  'baseUrl',
+  'fetch',
+  'retries',
+];
+
 function fail(option: string, message: string): never {
-  throw new TypeError(`express-violet-webhooks: VioletAdmin option \`${option}\` ${message}`);
+  return optionError('VioletAdmin', option, message);
 }
 
 /** A required text option; a TypeError names it, never its value. */
@@ -52,6 +66,10 @@ function required(options: Record<string, unknown>, name: string): string {
 /** Checks the options once; throws a TypeError that names the first bad one. */
 export function resolveAdminOptions(options: VioletAdminOptions): ResolvedAdminOptions {
   const o = (options ?? {}) as unknown as Record<string, unknown>;
+  checkKeys('VioletAdmin', o, KNOWN, {
+    secret: 'the app secret is `appSecret`',
+    apiUrl: "a base URL other than the environment's is `baseUrl`",
+  });
   const resolved = {
     appId: required(o, 'appId'),
     appSecret: required(o, 'appSecret'),

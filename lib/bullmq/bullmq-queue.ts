@@ -1,6 +1,9 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
 import createDebug from 'debug';
+import { checkKeys } from '../check-keys';
+import { optionError } from '../check-option';
 import type { DeliveryQueue, QueuedDelivery } from '../receive/delivery-queue';
+import { checkQueueAddress, isClient, type VioletConnection } from './connection';
 import { jobIdOf, toJobData } from './job-data';
 
 const debug = createDebug('violet-webhooks:bullmq');
@@ -21,7 +24,7 @@ export type VioletJobOptions = Pick<JobsOptions, 'attempts' | 'backoff' | 'prior
  */
 export interface BullmqQueueOptions {
   /** Redis connection options, or an ioredis instance (then give it `enableOfflineQueue: false`). */
-  connection: ConnectionOptions;
+  connection: VioletConnection;
   /** The queue's name; the worker uses the same. */
   name: string;
   /** BullMQ's key prefix; the worker uses the same. */
@@ -47,6 +50,8 @@ export interface VioletQueue extends DeliveryQueue {
   retryFailed(which: { eventId: string } | { all: true }): Promise<number>;
   /** How many jobs are in each state. */
   counts(): Promise<Record<string, number>>;
+  /** The failed jobs, newest first, at most `limit` (default 50). */
+  failed(limit?: number): Promise<Job[]>;
   close(): Promise<void>;
 }
 
@@ -57,13 +62,26 @@ const DEFAULT_JOB_OPTIONS = {
   removeOnFail: { age: 14 * 24 * 3600 },
 } as const;
 
+const QUEUE_OPTIONS = ['connection', 'name', 'prefix', 'enqueueTimeout', 'jobOptions'];
+const JOB_OPTIONS = ['attempts', 'backoff', 'priority', 'removeOnComplete', 'removeOnFail'];
+/** Options that belong elsewhere, and where. */
+const ELSEWHERE: Record<string, string> = {
+  ...Object.fromEntries(
+    JOB_OPTIONS.map((key) => [key, `BullMQ keeps it on each job: set \`jobOptions.${key}\``]),
+  ),
+  concurrency: 'it is a worker option: createVioletWorker({ concurrency })',
+  lockDuration: 'it is a worker option: createVioletWorker({ lockDuration })',
+};
+
 function fail(option: string, message: string): never {
-  throw new TypeError(`express-violet-webhooks: bullmqQueue option \`${option}\` ${message}`);
+  return optionError('bullmqQueue', option, message);
 }
 
-/** Whether a connection is a client instance rather than options to make one. */
-export function isClient(connection: unknown): boolean {
-  return typeof (connection as { duplicate?: unknown } | null)?.duplicate === 'function';
+function checkJobOptions(options: VioletJobOptions | undefined): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null) fail('jobOptions', 'must be an object');
+  checkKeys('bullmqQueue', options, JOB_OPTIONS, {}, 'jobOptions.');
+  checkRetention(options);
 }
 
 function checkRetention(options: VioletJobOptions | undefined): void {
@@ -108,13 +126,21 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
  * });
  */
 export function bullmqQueue(options: BullmqQueueOptions): VioletQueue {
-  const { connection, name, prefix, enqueueTimeout = 3000, jobOptions } = options ?? {};
-  if (connection === undefined || connection === null) fail('connection', 'is required');
-  if (typeof name !== 'string' || name === '') fail('name', 'must be the queue name');
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      'express-violet-webhooks: bullmqQueue(options) needs an options object with `connection` and `name`',
+    );
+  }
+  checkKeys('bullmqQueue', options, QUEUE_OPTIONS, ELSEWHERE);
+  const { connection, name } = checkQueueAddress('bullmqQueue', options);
+  const { prefix, enqueueTimeout = 3000, jobOptions } = options;
+  if (prefix !== undefined && (typeof prefix !== 'string' || prefix === '')) {
+    fail('prefix', 'must be a non-empty string');
+  }
   if (!Number.isInteger(enqueueTimeout) || enqueueTimeout <= 0) {
     fail('enqueueTimeout', 'must be a positive whole number of milliseconds');
   }
-  checkRetention(jobOptions);
+  checkJobOptions(jobOptions);
   // Fail fast when Redis is away, rather than queue commands in memory that a crash would lose.
   const conn = isClient(connection)
     ? connection
@@ -131,6 +157,7 @@ export function bullmqQueue(options: BullmqQueueOptions): VioletQueue {
   return {
     queue,
     name,
+    system: 'bullmq',
     jobId: jobIdOf,
     async enqueue(delivery: QueuedDelivery) {
       const jobId = jobIdOf(delivery.eventId);
@@ -154,6 +181,7 @@ export function bullmqQueue(options: BullmqQueueOptions): VioletQueue {
     },
     counts: () =>
       queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
+    failed: (limit = 50) => queue.getFailed(0, limit - 1),
     close: () => queue.close(),
   };
 }

@@ -10,7 +10,7 @@ export interface VioletJobData {
   /** ISO 8601. */
   readonly receivedAt: string;
   readonly secretIndex: number;
-  /** With telemetry: the producer span's context (`traceparent`). */
+  /** With telemetry: the producer span's context, as the app's propagators wrote it. */
   readonly trace?: Readonly<Record<string, string>> | undefined;
 }
 

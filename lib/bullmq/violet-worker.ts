@@ -1,63 +1,20 @@
-import {
-  UnrecoverableError,
-  Worker,
-  type ConnectionOptions,
-  type Job,
-  type WorkerOptions,
-} from 'bullmq';
+import { Worker } from 'bullmq';
 import createDebug from 'debug';
-import { VioletWebhookError, isVioletWebhookError } from '../errors';
+import type { VioletWebhookError } from '../errors';
 import type { VioletEventType } from '../event-types';
 import type { VioletEvent, VioletEventOf } from '../events';
 import { mixInEmitter } from '../mix-in-emitter';
-import { checkSchemas, checkTelemetry, type JsonSchema } from '../options';
 import { Dispatcher, type ListenerRegistry } from '../receive/dispatch';
 import { emitError } from '../receive/emit-error';
-import { eventFromBody, type EventRules } from '../receive/event-from-body';
-import type { Telemetry } from '../receive/telemetry';
-import { createValidator } from '../receive/validate-payload';
-import { fromJobData } from './job-data';
+import { JobProcessor } from './process-job';
 import { reportOtherFailures } from './report-other-failures';
-import { RunningJobs } from './running-jobs';
+import type { VioletJob } from './violet-job';
+import { resolveWorkerOptions, type VioletWorkerOptions } from './worker-options';
+
+export type { VioletJob } from './violet-job';
+export type { VioletWorkerOptions } from './worker-options';
 
 const debug = createDebug('violet-webhooks:bullmq');
-
-/**
- * The job a worker's listener runs in.
- *
- * @example
- * worker.on('ORDER_SHIPPED', (event, job) => log(job.id, `attempt ${job.attempt} of ${job.maxAttempts}`));
- */
-export interface VioletJob {
-  /** `violet-<event id>`. */
-  readonly id: string;
-  /** The event type. */
-  readonly name: string;
-  /** 1 for the first attempt. */
-  readonly attempt: number;
-  readonly maxAttempts: number;
-}
-
-/**
- * Options of {@link createVioletWorker}: the queue's `connection`, `name` and `prefix` as given
- * to `bullmqQueue`, how the event is checked, and BullMQ's worker options.
- *
- * @example
- * createVioletWorker({ connection, name: 'violet-webhooks', concurrency: 10, lockDuration: 60_000 });
- */
-export interface VioletWorkerOptions extends Omit<
-  WorkerOptions,
-  'connection' | 'prefix' | 'autorun' | 'name' | 'telemetry'
-> {
-  connection: ConnectionOptions;
-  name: string;
-  prefix?: string | undefined;
-  /** As the middleware's: `'strict'` (default) validates the body again, with these schemas. */
-  validation?: 'strict' | 'off' | undefined;
-  schemas?: Partial<Record<VioletEventType, JsonSchema>> | undefined;
-  /** Spans and metrics: `openTelemetry()` from `express-violet-webhooks/otel`. */
-  telemetry?: Telemetry | undefined;
-}
 
 /** The listener type of every name a worker emits. */
 export type VioletWorkerListeners = {
@@ -113,116 +70,23 @@ function reportTo(target: ListenerRegistry, error: VioletWebhookError): void {
  * worker.on('ORDER_SHIPPED', async (event, job) => notify(event.order, job.attempt));
  */
 export function createVioletWorker(options: VioletWorkerOptions): VioletWorker {
-  const { connection, name, prefix, validation, schemas, telemetry, ...workerOptions } =
-    options ?? {};
-  if (typeof name !== 'string' || name === '') {
-    throw new TypeError(
-      'express-violet-webhooks: createVioletWorker option `name` must be the queue name',
-    );
-  }
-  const rules: EventRules = {
-    validate: validation === 'off' ? undefined : createValidator(checkSchemas(schemas)),
-    unknownTopics: 'accept',
-  };
-  const traced = checkTelemetry(telemetry);
+  const resolved = resolveWorkerOptions(options);
+  const { name } = resolved;
   const target = { close: async () => undefined } as unknown as VioletWorker & ListenerRegistry;
   const dispatcher = new Dispatcher(target);
   mixInEmitter(target, () => dispatcher.invalidate());
-
-  const running = new RunningJobs();
-  // The errors whose failure has reached 'error' already, so that none is reported twice.
-  const reported = new WeakSet<Error>();
-  const once = (error: Error): Error => {
-    reported.add(error);
-    return error;
-  };
-
-  async function process(job: Job): Promise<void> {
-    running.started();
-    try {
-      return await processJob(job);
-    } finally {
-      running.ended();
-    }
-  }
-
-  async function processJob(job: Job): Promise<void> {
-    const data = fromJobData(job.data);
-    const info: VioletJob = {
-      id: String(job.id),
-      name: job.name,
-      attempt: job.attemptsMade + 1,
-      maxAttempts: job.opts.attempts ?? 1,
-    };
-    if (data === undefined) {
-      // Reported as the job fails, by reportOtherFailures.
-      throw new UnrecoverableError('its data is of an unknown format (another version wrote it?)');
-    }
-    let event: VioletEvent;
-    try {
-      ({ event } = eventFromBody(
-        {
-          headers: data.headers,
-          text: data.body,
-          secretIndex: data.secretIndex,
-          receivedAt: new Date(data.receivedAt),
-        },
-        rules,
-      ));
-    } catch (error) {
-      // A body that no longer validates will not validate on the next attempt either.
-      const failure = new UnrecoverableError(
-        error instanceof Error ? error.message : String(error),
-      );
-      if (!isVioletWebhookError(error)) throw failure; // reported as the job fails
-      reportTo(target, error);
-      throw once(failure);
-    }
-    const run = async () => {
-      const outcome = dispatcher.dispatch(event, info);
-      if (outcome === undefined) return;
-      try {
-        await outcome;
-      } catch (error) {
-        throw failed(event, info, error);
-      }
-    };
-    if (traced === undefined) return run();
-    return traced.job(event, { id: info.id, queue: name, attempt: info.attempt }, data.trace, run);
-  }
-
-  /** Reports a failed attempt; what BullMQ should do with it. */
-  function failed(event: VioletEvent, job: VioletJob, error: unknown): Error {
-    const cause = isVioletWebhookError(error) ? error.cause : error;
-    const causes = cause instanceof AggregateError ? cause.errors : [cause];
-    const permanent = causes.some((c) => c instanceof UnrecoverableError);
-    const last = permanent || job.attempt >= job.maxAttempts;
-    reportTo(
-      target,
-      new VioletWebhookError(
-        last ? 'RETRIES_EXHAUSTED' : 'LISTENER_FAILED',
-        last
-          ? `${event.type} job ${job.id} failed for good (attempt ${job.attempt} of ${job.maxAttempts}${permanent ? ', PermanentError' : ''}); it is kept among the failed jobs for replay`
-          : `a listener of ${event.type} failed in attempt ${job.attempt} of ${job.maxAttempts}; BullMQ will try the job again`,
-        { eventType: event.type, eventId: event.id, cause, attempt: job.attempt },
-      ),
-    );
-    if (permanent) {
-      return once(
-        new UnrecoverableError(cause instanceof Error ? cause.message : 'permanent failure'),
-      );
-    }
-    return once(cause instanceof Error ? cause : new Error(String(cause)));
-  }
-
-  const worker = new Worker(name, process, {
-    ...workerOptions,
-    connection,
-    ...(prefix === undefined ? {} : { prefix }),
+  const processor = new JobProcessor({
+    queueName: name,
+    rules: resolved.rules,
+    dispatcher,
+    telemetry: resolved.telemetry,
+    report: (error) => reportTo(target, error),
   });
+
+  const worker = new Worker(name, processor.run, resolved.bullmq);
   // Without a listener, a connection error would be thrown and end the process.
   worker.on('error', (error: Error) => debug('worker %s: %s', name, error.message));
-  reportOtherFailures(worker, reported, (error) => reportTo(target, error));
+  reportOtherFailures(worker, processor.reported, (error) => reportTo(target, error));
   Object.defineProperty(target, 'worker', { value: worker, enumerable: true });
   Object.defineProperty(target, 'close', {
     value: async (opts: { timeoutMs?: number | undefined } = {}) => {
@@ -235,7 +99,7 @@ export function createVioletWorker(options: VioletWorkerOptions): VioletWorker {
       const late = new Promise<'late'>((resolve) => {
         timer = setTimeout(resolve, opts.timeoutMs, 'late');
       });
-      const outcome = await Promise.race([running.idle(), late]);
+      const outcome = await Promise.race([processor.running.idle(), late]);
       clearTimeout(timer);
       await worker.close(outcome === 'late');
     },

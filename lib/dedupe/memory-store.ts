@@ -1,3 +1,4 @@
+import { checkKeys } from '../check-keys';
 import {
   checkDuration,
   DEFAULT_TTL_MS,
@@ -51,6 +52,7 @@ export class MemoryDedupeStore implements DedupeStore {
   private counter = 0;
 
   constructor(options: MemoryDedupeStoreOptions = {}) {
+    checkKeys('MemoryDedupeStore', options, ['max', 'ttlMs', 'leaseMs']);
     const max = options.max ?? 100_000;
     if (!Number.isSafeInteger(max) || max < 1) {
       throw new TypeError(

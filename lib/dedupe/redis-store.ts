@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import createDebug from 'debug';
+import { checkKeys } from '../check-keys';
 import {
   checkDuration,
   DEFAULT_TTL_MS,
@@ -85,6 +86,7 @@ export class RedisDedupeStore implements DedupeStore {
     if (client === null || typeof client !== 'object' || typeof client.set !== 'function') {
       throw new TypeError('express-violet-webhooks: RedisDedupeStore needs an ioredis client');
     }
+    checkKeys('RedisDedupeStore', options, ['prefix', 'ttlMs', 'leaseMs', 'commandTimeoutMs']);
     if (options.prefix !== undefined && typeof options.prefix !== 'string') {
       throw new TypeError('express-violet-webhooks: RedisDedupeStore prefix must be a string');
     }

@@ -12,7 +12,9 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 
 /**
  * The package's metrics, as api.md names them. No id is ever an attribute (cardinality). The
  * two counters are kept here and observed when the SDK collects, rather than recorded through it
- * on every delivery: a delivery then costs a map update instead of two SDK records.
+ * on every delivery: a delivery then costs a map update instead of two SDK records. One set per
+ * meter ({@link instrumentsFor}): an SDK keeps one observation per attribute set, so two sets
+ * observing the same names would overwrite each other's counts.
  */
 export class Instruments {
   private readonly duration: Histogram;
@@ -78,4 +80,20 @@ export class Instruments {
     if (errorType !== undefined) attributes['error.type'] = errorType;
     this.listenerDuration.record(seconds, attributes);
   }
+}
+
+const byMeter = new WeakMap<Meter, Instruments>();
+
+/**
+ * The instruments of a meter, made on first use and shared by every `openTelemetry()` that
+ * records into it: the middlewares of two apps and a worker in one process add up their counts,
+ * and `violet.webhook.active` counts every delivery in flight.
+ */
+export function instrumentsFor(meter: Meter): Instruments {
+  let instruments = byMeter.get(meter);
+  if (instruments === undefined) {
+    instruments = new Instruments(meter);
+    byMeter.set(meter, instruments);
+  }
+  return instruments;
 }

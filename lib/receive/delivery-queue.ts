@@ -18,7 +18,10 @@ export interface QueuedDelivery {
   readonly receivedAt: Date;
   /** Which of the configured secrets matched. */
   readonly secretIndex: number;
-  /** With telemetry: the context of the span that queued it (`traceparent`), for the worker's link. */
+  /**
+   * With telemetry: the context of the span that queued it, as the app's propagators write it
+   * (`traceparent`, `tracestate`, `baggage`), for the worker's link and listeners.
+   */
   readonly trace?: Readonly<Record<string, string>> | undefined;
 }
 
@@ -44,4 +47,6 @@ export interface DeliveryQueue {
   readonly name?: string | undefined;
   /** The job id an event gets, for telemetry (`messaging.message.id`). */
   jobId?(eventId: string): string;
+  /** The messaging system, for telemetry (`messaging.system`): `bullmq` for `bullmqQueue()`. */
+  readonly system?: string | undefined;
 }

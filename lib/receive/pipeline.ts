@@ -2,7 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import createDebug from 'debug';
 import { VioletWebhookError, isVioletWebhookError } from '../errors';
 import type { VioletEvent } from '../events';
-import type { ResolvedOptions } from '../options';
+import type { DedupeStore } from '../dedupe/dedupe-store';
+import type { VioletEventType } from '../event-types';
 import { secretKey } from '../signature/hmac';
 import { checkRequest } from './check-request';
 import { claimEvent, settleClaim, type Claim } from './claim-event';
@@ -12,13 +13,28 @@ import type { DeliveryQueue } from './delivery-queue';
 import { emitError } from './emit-error';
 import { eventFromBody, type EventRules } from './event-from-body';
 import { readBody } from './read-body';
-import type { DeliveryTelemetry } from './telemetry';
+import type { DeliveryTelemetry, Telemetry } from './telemetry';
 import { DUPLICATE, RECEIVED, errorResult, type ReceiveResult } from './result';
 import { TIMED_OUT, settleWithin } from './settle-within';
-import { createValidator } from './validate-payload';
+import { createValidator, type JsonSchema } from './validate-payload';
 import { verifyDeliverySignature } from './verify-delivery-signature';
 
 const debug = createDebug('violet-webhooks:receive');
+
+/** What the pipeline reads of the configuration, checked and with every default filled in. */
+export interface PipelineConfig {
+  readonly secrets: readonly string[];
+  readonly limit: number;
+  readonly validation: 'strict' | 'off';
+  readonly schemas: ReadonlyMap<VioletEventType, JsonSchema>;
+  readonly dedupe: DedupeStore | undefined;
+  readonly timeout: number;
+  readonly leaseMs: number;
+  readonly ack: 'after-listeners' | 'immediate';
+  readonly unknownTopics: 'accept' | 'reject';
+  readonly queue: DeliveryQueue | undefined;
+  readonly telemetry: Telemetry | undefined;
+}
 
 /** Where the adapter wants the event as soon as it exists (Express's `req`). */
 export interface EventHolder {
@@ -46,7 +62,7 @@ export class Pipeline {
   private readonly queue: DeliveryQueue | undefined;
 
   constructor(
-    private readonly options: ResolvedOptions,
+    private readonly options: PipelineConfig,
     private readonly listeners: ListenerRegistry,
   ) {
     this.rules = {
@@ -158,7 +174,11 @@ export class Pipeline {
       if (t === undefined) await job();
       else {
         const carrier: Record<string, string> = {};
-        const target = { name: queue.name ?? 'queue', jobId: queue.jobId?.(event.id) ?? event.id };
+        const target = {
+          name: queue.name ?? 'queue',
+          jobId: queue.jobId?.(event.id) ?? event.id,
+          system: queue.system,
+        };
         await t.send(target, carrier, () => job(carrier));
       }
     } catch (cause) {

@@ -2,6 +2,21 @@ import type { VioletEvent } from '../events';
 import type { ReceiveResult } from './result';
 
 /**
+ * The queue a delivery is handed to, as telemetry names it.
+ *
+ * @example
+ * const target: QueueTarget = { name: 'violet-webhooks', jobId: 'violet-42', system: 'bullmq' };
+ */
+export interface QueueTarget {
+  /** The queue's name (`send <name>`, `messaging.destination.name`). */
+  readonly name: string;
+  /** The job's id (`messaging.message.id`). */
+  readonly jobId: string;
+  /** The messaging system (`messaging.system`), as the queue adapter names it: `bullmq`. */
+  readonly system?: string | undefined;
+}
+
+/**
  * What the telemetry of one delivery is told, in order: the event once it is verified and
  * built, the listeners or the hand-off to a queue, and the answer.
  */
@@ -11,11 +26,11 @@ export interface DeliveryTelemetry {
   /** Runs the listeners (`run`) inside their span; returns what `run` returned. */
   listeners(event: VioletEvent, run: () => Promise<void> | undefined): Promise<void> | undefined;
   /**
-   * Runs the hand-off to a queue (`run`) inside its span, after writing that span's context into
-   * `carrier`, which travels in the job.
+   * Runs the hand-off to a queue (`run`) inside its span, after writing that span's context (as
+   * the app's propagators write it) into `carrier`, which travels in the job.
    */
   send(
-    queue: { name: string; jobId: string },
+    queue: QueueTarget,
     carrier: Record<string, string>,
     run: () => Promise<void>,
   ): Promise<void>;
@@ -36,11 +51,11 @@ export interface Telemetry {
   delivery(): DeliveryTelemetry;
   /**
    * In a worker: runs one job's listeners (`run`) inside their span, linked to the span that
-   * queued the job (its context is in `carrier`).
+   * queued the job (its context, and the app's baggage, are in `carrier`).
    */
   job(
     event: VioletEvent,
-    job: { id: string; queue: string; attempt: number },
+    job: { id: string; queue: string; attempt: number; system?: string | undefined },
     carrier: Readonly<Record<string, string>> | undefined,
     run: () => Promise<void>,
   ): Promise<void>;

@@ -3,11 +3,18 @@ import type { ErrorObject } from 'ajv';
 import { VioletWebhookError, type SchemaIssue } from '../errors';
 import { familyOf, type EventFamily, type VioletEventType } from '../event-types';
 import * as generated from '../generated/validators';
-import type { JsonSchema } from '../options';
 // The options shared with the build-time compiler (scripts/generate.mjs): the first error only,
 // so that a hostile body with many wrong items cannot make the answer large; no coercion and no
 // defaults, so that the body is checked, never changed.
 import AJV_OPTIONS from '../schemas/ajv-options.json';
+
+/**
+ * A JSON Schema object, as ajv takes it.
+ *
+ * @example
+ * violetWebhooks({ secret, schemas: { MERCHANT_CONNECTED: { type: 'object', required: ['id', 'name'] } } });
+ */
+export type JsonSchema = Readonly<Record<string, unknown>> | boolean;
 
 /** A compiled check of a payload: undefined when it holds, else what is wrong. */
 export type PayloadValidator = (

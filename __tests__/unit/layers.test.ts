@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const lib = path.join(__dirname, '../../lib');
+
+/** The modules a file imports, as written, resolved against lib/. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specifiers = [...text.matchAll(/\bfrom\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g)].map(
+    (m) => (m[1] ?? m[2]) as string,
+  );
+  return specifiers
+    .filter((s) => s.startsWith('.'))
+    .map((s) => path.relative(lib, path.resolve(path.dirname(file), s)));
+}
+
+const filesUnder = (folder: string) =>
+  readdirSync(path.join(lib, folder))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => path.join(lib, folder, name));
+
+describe('the pipeline and the worker sit below the factory', () => {
+  test.each(['receive', 'bullmq'])('no module under lib/%s/ imports lib/options.ts', (folder) => {
+    const offenders = filesUnder(folder).filter((file) => importsOf(file).includes('options'));
+    expect(offenders.map((file) => path.relative(lib, file))).toEqual([]);
+  });
+
+  test('the check finds such an import', () => {
+    const probe = path.join(lib, 'receive', 'pipeline.ts');
+    expect(importsOf(probe)).toContain('receive/dispatch');
+    expect(importsOf(path.join(lib, 'violet-webhooks.ts'))).toContain('options');
+  });
+});
