@@ -156,6 +156,17 @@ describeWithSharedRedis('BullMQ queue and worker on a real Redis', (url) => {
     expect(JSON.parse(stats.stdout)).toMatchObject({ failed: 1, completed: 0 });
     const failed = await cli(['queue', 'failed', ...where]);
     expect(failed.stdout).toMatch(/violet-779\s+OFFER_UPDATED\s+2\s+\S+\s+database down/);
+    expect(await queue.failed()).toEqual([
+      {
+        id: 'violet-779',
+        eventId: '779',
+        type: 'OFFER_UPDATED',
+        attempts: 2,
+        failedAt: expect.any(Date),
+        reason: 'database down',
+      },
+    ]);
+    expect(await queue.failed(0)).toEqual([]);
     healthy = true;
     const retry = await cli(['queue', 'retry', '--event-id', '779', ...where]);
     expect(retry).toMatchObject({ code: 0, stdout: '1 failed job queued again.\n' });

@@ -159,14 +159,31 @@ describe('the violet-webhooks command', () => {
     ]);
   });
 
-  test.each(['send', 'sign', 'types'])(
-    '%s --help prints its usage and exits 0',
-    async (command) => {
-      const run = await cli([command, '--help']);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toContain(`Usage: violet-webhooks ${command}`);
-    },
-  );
+  test.each([
+    ['send'],
+    ['sign'],
+    ['types'],
+    ['types', '--remote'],
+    ['queue'],
+    ['subscribe'],
+    ['subscriptions'],
+    ['deliveries'],
+    ['resend'],
+    ['recover'],
+  ])('%s %s --help prints its usage and exits 0, calling nothing', async (command, ...more) => {
+    // No credentials and no Redis: a command that tried to run would fail.
+    const run = await cli([command, ...more, '--help'], {
+      env: { REDIS_URL: 'redis://127.0.0.1:1' },
+    });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(`Usage: violet-webhooks ${command}`);
+  });
+
+  test('an unknown command is a usage error', async () => {
+    const run = await cli(['sned']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown command: sned');
+  });
 
   test('--help prints the commands', async () => {
     const run = await cli(['--help']);

@@ -1,9 +1,10 @@
-import { Queue, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import createDebug from 'debug';
 import { checkKeys } from '../check-keys';
 import { optionError } from '../check-option';
 import type { DeliveryQueue, QueuedDelivery } from '../receive/delivery-queue';
 import { checkQueueAddress, isClient, type VioletConnection } from './connection';
+import { failedJob, type FailedJob } from './failed-job';
 import { jobIdOf, toJobData } from './job-data';
 
 const debug = createDebug('violet-webhooks:bullmq');
@@ -50,8 +51,8 @@ export interface VioletQueue extends DeliveryQueue {
   retryFailed(which: { eventId: string } | { all: true }): Promise<number>;
   /** How many jobs are in each state. */
   counts(): Promise<Record<string, number>>;
-  /** The failed jobs, newest first, at most `limit` (default 50). */
-  failed(limit?: number): Promise<Job[]>;
+  /** The failed jobs, newest first: all of them, or the newest `limit`. */
+  failed(limit?: number): Promise<FailedJob[]>;
   close(): Promise<void>;
 }
 
@@ -181,7 +182,15 @@ export function bullmqQueue(options: BullmqQueueOptions): VioletQueue {
     },
     counts: () =>
       queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
-    failed: (limit = 50) => queue.getFailed(0, limit - 1),
+    async failed(limit) {
+      if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
+        throw new TypeError(
+          'express-violet-webhooks: failed(limit) takes a whole number, 0 or more',
+        );
+      }
+      if (limit === 0) return [];
+      return (await queue.getFailed(0, limit === undefined ? -1 : limit - 1)).map(failedJob);
+    },
     close: () => queue.close(),
   };
 }

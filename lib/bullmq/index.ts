@@ -6,6 +6,8 @@
 // Needs bullmq (>= 6.3.3) and ioredis; the main entry point never imports this one.
 export { bullmqQueue } from './bullmq-queue';
 export type { BullmqQueueOptions, VioletQueue, VioletJobOptions } from './bullmq-queue';
+export type { FailedJob } from './failed-job';
+export type { VioletConnection } from './connection';
 export { createVioletWorker } from './violet-worker';
 export type {
   VioletWorker,

@@ -1,11 +1,11 @@
 import { VioletAdmin, type WebhookDelivery } from '../admin';
 import { assertEventTypes, assertHttpsUrl } from '../admin/check-input';
 import { EVENT_TYPES_BY_FAMILY, canonicalEventType, familyOf } from '../event-types';
+import { SHOW_HELP, exit, type Command, type CommandResult, type Out } from './command';
 import { expectPositionals, parse } from './parse-args';
 import { duration, table } from './table';
 import { UsageError, type CommandName } from './usage';
 
-type Out = (line: string) => void;
 const CREDENTIALS = ['VIOLET_APP_ID', 'VIOLET_APP_SECRET', 'VIOLET_USERNAME', 'VIOLET_PASSWORD'];
 
 /** A client from the environment; names what is missing, never a value. */
@@ -52,9 +52,9 @@ function usage(check: () => void, command: CommandName): void {
 
 const json = (out: Out, value: unknown): void => out(JSON.stringify(value, null, 2));
 
-async function subscribe(args: readonly string[], out: Out): Promise<number> {
+async function subscribe(args: readonly string[], out: Out): Promise<CommandResult> {
   const p = parse('subscribe', args, ['events'], ['dry-run', 'json', 'live']);
-  if (p.help) return -1;
+  if (p.help) return SHOW_HELP;
   const [url] = expectPositionals(p, 1, 'subscribe');
   if (url === undefined) throw new UsageError('the https URL to subscribe is missing', 'subscribe');
   const list = p.options.events ?? 'all';
@@ -73,7 +73,7 @@ async function subscribe(args: readonly string[], out: Out): Promise<number> {
     events,
     dryRun,
   });
-  if (p.flags.has('json')) return (json(out, plan), 0);
+  if (p.flags.has('json')) return (json(out, plan), exit(0));
   const verb = dryRun ? ['would create', 'would update'] : ['created', 'updated'];
   for (const c of plan.created) out(`${verb[0]}  ${c.event}`);
   for (const c of plan.updated) {
@@ -86,19 +86,19 @@ async function subscribe(args: readonly string[], out: Out): Promise<number> {
       `${plan.created.length} ${dryRun ? 'to create' : 'created'}, ${plan.updated.length} ${dryRun ? 'to update' : 'updated'}, ${plan.unchanged.length} unchanged.`,
     );
   }
-  return 0;
+  return exit(0);
 }
 
-async function subscriptions(args: readonly string[], out: Out): Promise<number> {
+async function subscriptions(args: readonly string[], out: Out): Promise<CommandResult> {
   const p = parse('subscriptions', args, [], ['check', 'json', 'live']);
-  if (p.help) return -1;
+  if (p.help) return SHOW_HELP;
   expectPositionals(p, 0, 'subscriptions');
   const webhooks = await adminFromEnv(p.flags.has('live'), 'subscriptions').webhooks({
     extended: true,
   });
   const unhealthy = webhooks.filter((w) => w.status !== 'ACTIVE' || (w.temp_disable_ms ?? 0) > 0);
   const code = p.flags.has('check') && unhealthy.length > 0 ? 1 : 0;
-  if (p.flags.has('json')) return (json(out, webhooks), code);
+  if (p.flags.has('json')) return (json(out, webhooks), exit(code));
   const rows = webhooks.map((w) => [
     w.event,
     w.status,
@@ -112,7 +112,7 @@ async function subscriptions(args: readonly string[], out: Out): Promise<number>
   if (webhooks.length === 0) out('No subscriptions.');
   else if (unhealthy.length === 0) out(`All ${webhooks.length} subscriptions are healthy.`);
   else out(`${unhealthy.length} of ${webhooks.length} subscriptions are paused or not ACTIVE.`);
-  return code;
+  return exit(code);
 }
 
 function deliveryRows(list: readonly WebhookDelivery[]): string[] {
@@ -129,9 +129,9 @@ function deliveryRows(list: readonly WebhookDelivery[]): string[] {
   return table(headers, rows);
 }
 
-async function deliveries(args: readonly string[], out: Out): Promise<number> {
+async function deliveries(args: readonly string[], out: Out): Promise<CommandResult> {
   const p = parse('deliveries', args, ['status', 'since', 'type', 'webhook-id'], ['json', 'live']);
-  if (p.help) return -1;
+  if (p.help) return SHOW_HELP;
   expectPositionals(p, 0, 'deliveries');
   const webhookId = p.options['webhook-id'];
   if (webhookId !== undefined && !/^\d+$/.test(webhookId)) {
@@ -148,30 +148,30 @@ async function deliveries(args: readonly string[], out: Out): Promise<number> {
   const list: WebhookDelivery[] = [];
   for await (const d of adminFromEnv(p.flags.has('live'), 'deliveries').deliveries(query))
     list.push(d);
-  if (p.flags.has('json')) return (json(out, list), 0);
+  if (p.flags.has('json')) return (json(out, list), exit(0));
   for (const line of deliveryRows(list)) out(line);
   out(`${list.length} deliveries.`);
-  return 0;
+  return exit(0);
 }
 
-async function resend(args: readonly string[], out: Out): Promise<number> {
+async function resend(args: readonly string[], out: Out): Promise<CommandResult> {
   const p = parse('resend', args, [], ['json', 'live']);
-  if (p.help) return -1;
+  if (p.help) return SHOW_HELP;
   const [webhookId, eventId] = expectPositionals(p, 2, 'resend');
   if (webhookId === undefined || eventId === undefined || !/^\d+$/.test(webhookId)) {
     throw new UsageError('give the webhook id (a whole number) and the event id', 'resend');
   }
   const copy = await adminFromEnv(p.flags.has('live'), 'resend').resend(Number(webhookId), eventId);
-  if (p.flags.has('json')) return (json(out, copy), 0);
+  if (p.flags.has('json')) return (json(out, copy), exit(0));
   out(
     `Resent event ${eventId} of webhook ${webhookId}: the copy is event ${copy.id} (${copy.status}).`,
   );
-  return 0;
+  return exit(0);
 }
 
-async function recover(args: readonly string[], out: Out): Promise<number> {
+async function recover(args: readonly string[], out: Out): Promise<CommandResult> {
   const p = parse('recover', args, ['since'], ['dry-run', 'json', 'live']);
-  if (p.help) return -1;
+  if (p.help) return SHOW_HELP;
   expectPositionals(p, 0, 'recover');
   if (p.options.since === undefined)
     throw new UsageError('--since is required, e.g. --since 3d', 'recover');
@@ -182,7 +182,7 @@ async function recover(args: readonly string[], out: Out): Promise<number> {
     dryRun,
   });
   const code = result.errors.length > 0 ? 1 : 0;
-  if (p.flags.has('json')) return (json(out, result), code);
+  if (p.flags.has('json')) return (json(out, result), exit(code));
   const what = (d: WebhookDelivery) => `${d.event_type} event ${d.id} (webhook ${d.webhook_id})`;
   if (dryRun) for (const d of result.planned) out(`would resend  ${what(d)}`);
   for (const { original, copy } of result.resent)
@@ -193,11 +193,12 @@ async function recover(args: readonly string[], out: Out): Promise<number> {
   out(
     `${dryRun ? `${result.planned.length} to resend` : `${result.resent.length} resent`}, ${later} left out (a later delivery succeeded), ${result.errors.length} failed.`,
   );
-  return code;
+  return exit(code);
 }
 
-async function remoteTypes(args: readonly string[], out: Out): Promise<number> {
+async function remoteTypes(args: readonly string[], out: Out): Promise<CommandResult> {
   const p = parse('types', args, [], ['remote', 'json', 'live']);
+  if (p.help) return SHOW_HELP;
   const theirs = await adminFromEnv(p.flags.has('live'), 'types').eventTypes();
   const canonical = new Set(theirs.map((t) => canonicalEventType(t) ?? t));
   const ours = Object.values(EVENT_TYPES_BY_FAMILY).flat() as string[];
@@ -212,19 +213,17 @@ async function remoteTypes(args: readonly string[], out: Out): Promise<number> {
       .map((t) => [t, '-', 'Violet only']),
   ];
   if (p.flags.has('json')) {
-    return (
-      json(
-        out,
-        rows.map(([type, family, where]) => ({ type, family, where })),
-      ),
-      0
+    json(
+      out,
+      rows.map(([type, family, where]) => ({ type, family, where })),
     );
+    return exit(0);
   }
   for (const line of table(['TYPE', 'FAMILY', 'KNOWN TO'], rows)) out(line);
-  return 0;
+  return exit(0);
 }
 
-/** The commands that call Violet's API; each returns its exit code, or -1 to show its help. */
+/** The commands that call Violet's API. */
 export const ADMIN_COMMANDS = {
   subscribe,
   subscriptions,
@@ -232,4 +231,4 @@ export const ADMIN_COMMANDS = {
   resend,
   recover,
   types: remoteTypes,
-} as const;
+} as const satisfies Record<string, Command>;

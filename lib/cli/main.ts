@@ -1,37 +1,26 @@
 #!/usr/bin/env node
-import { EVENT_TYPES_BY_FAMILY, VIOLET_EVENT_TYPES } from '../event-types';
-import { sign } from '../signature/sign';
 import { ADMIN_COMMANDS } from './admin-commands';
-import { parse } from './parse-args';
+import type { Command } from './command';
+import { sendCommand, signCommand, typesCommand } from './local-commands';
 import { queueCommand } from './queue-command';
-import { send } from './send-command';
-import { HELP, UsageError } from './usage';
+import { HELP, UsageError, type CommandName } from './usage';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
-function secretFrom(value: string | undefined, command: 'send' | 'sign'): string {
-  const secret = value ?? process.env.VIOLET_APP_SECRET;
-  if (secret === undefined || secret === '') {
-    throw new UsageError(
-      'a secret is needed: --secret SECRET, or VIOLET_APP_SECRET in the environment',
-      command,
-    );
-  }
-  return secret;
-}
+/** Every command, by the name it is called with. */
+const COMMANDS: Record<Exclude<CommandName, 'main'>, Command> = {
+  send: sendCommand,
+  sign: signCommand,
+  types: typesCommand,
+  queue: queueCommand,
+  subscribe: ADMIN_COMMANDS.subscribe,
+  subscriptions: ADMIN_COMMANDS.subscriptions,
+  deliveries: ADMIN_COMMANDS.deliveries,
+  resend: ADMIN_COMMANDS.resend,
+  recover: ADMIN_COMMANDS.recover,
+};
 
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** A command's exit code, or its help (and 0) when it was asked for with --help. */
-function helpOr(code: number, command: keyof typeof HELP): number {
-  if (code !== -1) return code;
-  out(HELP[command]);
-  return 0;
-}
+const isCommand = (name: string): name is keyof typeof COMMANDS => Object.hasOwn(COMMANDS, name);
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -41,68 +30,13 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   try {
-    if (command === 'queue') return helpOr(await queueCommand(rest, out), 'queue');
-    if (command === 'types' && rest.includes('--remote')) {
-      return helpOr(await ADMIN_COMMANDS.types(rest, out), 'types');
-    }
-    if (command !== 'types' && command in ADMIN_COMMANDS) {
-      const name = command as keyof typeof ADMIN_COMMANDS;
-      return helpOr(await ADMIN_COMMANDS[name](rest, out), name);
-    }
-    if (command === 'types') {
-      const { help, positionals, flags } = parse('types', rest, [], ['json']);
-      if (help) return (out(HELP.types), 0);
-      if (positionals.length > 0)
-        throw new UsageError(`unexpected argument: ${positionals[0]}`, 'types');
-      if (flags.has('json')) {
-        const list = Object.entries(EVENT_TYPES_BY_FAMILY).flatMap(([family, types]) =>
-          types.map((type) => ({ type, family })),
-        );
-        return (out(JSON.stringify(list, null, 2)), 0);
-      }
-      // Two spaces past the longest name, so that every line splits into two columns.
-      const width = Math.max(...VIOLET_EVENT_TYPES.map((type) => type.length)) + 2;
-      for (const [family, types] of Object.entries(EVENT_TYPES_BY_FAMILY)) {
-        for (const type of types) out(`${type.padEnd(width)}${family}`);
-      }
+    if (!isCommand(command)) throw new UsageError(`unknown command: ${command}`, 'main');
+    const result = await COMMANDS[command](rest, out);
+    if ('help' in result) {
+      out(HELP[command]);
       return 0;
     }
-    if (command === 'sign') {
-      const { help, options } = parse('sign', rest, ['secret']);
-      if (help) return (out(HELP.sign), 0);
-      const secret = secretFrom(options.secret, 'sign');
-      out(sign(await readStdin(), secret));
-      return 0;
-    }
-    if (command === 'send') {
-      const { help, options, positionals } = parse('send', rest, [
-        'type',
-        'secret',
-        'bag-id',
-        'sku-id',
-        'event-id',
-        'payload',
-      ]);
-      if (help) return (out(HELP.send), 0);
-      const [url, ...extra] = positionals;
-      if (url === undefined) throw new UsageError('the URL to post to is missing', 'send');
-      if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`, 'send');
-      if (options.type === undefined)
-        throw new UsageError('--type is required, e.g. --type ORDER_SHIPPED', 'send');
-      return await send(
-        {
-          url,
-          type: options.type,
-          secret: secretFrom(options.secret, 'send'),
-          bagId: options['bag-id'],
-          skuId: options['sku-id'],
-          eventId: options['event-id'],
-          payloadFile: options.payload,
-        },
-        out,
-      );
-    }
-    throw new UsageError(`unknown command: ${command}`, 'main');
+    return result.exitCode;
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`violet-webhooks: ${error.message}\n\n${HELP[error.command]}\n`);

@@ -1,9 +1,8 @@
 import type * as QueueModule from '../bullmq/bullmq-queue';
+import { SHOW_HELP, exit, type CommandResult, type Out } from './command';
 import { expectPositionals, parse } from './parse-args';
 import { table } from './table';
 import { UsageError } from './usage';
-
-type Out = (line: string) => void;
 
 /** BullMQ connection options from a redis:// or rediss:// URL; the password is never printed. */
 function connectionFrom(url: string) {
@@ -45,10 +44,10 @@ function loadQueueModule(): typeof QueueModule {
   }
 }
 
-/** `violet-webhooks queue stats|failed|retry`: the exit code, or -1 for the help. */
-export async function queueCommand(args: readonly string[], out: Out): Promise<number> {
+/** `violet-webhooks queue stats|failed|retry`. */
+export async function queueCommand(args: readonly string[], out: Out): Promise<CommandResult> {
   const p = parse('queue', args, ['event-id', 'redis', 'name', 'prefix'], ['all', 'json']);
-  if (p.help) return -1;
+  if (p.help) return SHOW_HELP;
   const [action] = expectPositionals(p, 1, 'queue');
   if (action !== 'stats' && action !== 'failed' && action !== 'retry') {
     throw new UsageError('say what to do: stats, failed or retry', 'queue');
@@ -69,24 +68,23 @@ export async function queueCommand(args: readonly string[], out: Out): Promise<n
   try {
     if (action === 'stats') {
       const counts = await queue.counts();
-      if (p.flags.has('json')) return (out(JSON.stringify(counts, null, 2)), 0);
+      if (p.flags.has('json')) return (out(JSON.stringify(counts, null, 2)), exit(0));
       for (const line of table(
         ['STATE', 'JOBS'],
         Object.entries(counts).map(([k, v]) => [k, String(v)]),
       ))
         out(line);
-      return 0;
+      return exit(0);
     }
     if (action === 'failed') {
-      const jobs = await queue.queue.getFailed(0, -1);
-      const rows = jobs.map((job) => ({
-        id: String(job.id),
-        type: job.name,
-        attempts: job.attemptsMade,
-        failedAt: job.finishedOn === undefined ? null : new Date(job.finishedOn).toISOString(),
-        reason: job.failedReason.split('\n')[0] ?? '',
+      const rows = (await queue.failed()).map((job) => ({
+        id: job.id,
+        type: job.type,
+        attempts: job.attempts,
+        failedAt: job.failedAt?.toISOString() ?? null,
+        reason: job.reason,
       }));
-      if (p.flags.has('json')) return (out(JSON.stringify(rows, null, 2)), 0);
+      if (p.flags.has('json')) return (out(JSON.stringify(rows, null, 2)), exit(0));
       const cells = rows.map((r) => [
         r.id,
         r.type,
@@ -97,15 +95,15 @@ export async function queueCommand(args: readonly string[], out: Out): Promise<n
       for (const line of table(['JOB', 'TYPE', 'ATTEMPTS', 'FAILED AT', 'REASON'], cells))
         out(line);
       out(`${rows.length} failed jobs.`);
-      return 0;
+      return exit(0);
     }
     const retried = await queue.retryFailed(eventId === undefined ? { all: true } : { eventId });
     if (eventId !== undefined && retried === 0) {
       out(`No failed job for event ${eventId}.`);
-      return 1;
+      return exit(1);
     }
     out(`${retried} failed ${retried === 1 ? 'job' : 'jobs'} queued again.`);
-    return 0;
+    return exit(0);
   } finally {
     await queue.close();
   }

@@ -23,7 +23,7 @@ function checkId(name: string, value: string | undefined): string | undefined {
 }
 
 /** Posts one signed delivery; returns the exit code (0 for a 2xx answer). */
-export async function send(options: SendOptions, out: (line: string) => void): Promise<number> {
+export async function send(options: SendOptions, out: (line: string) => void): Promise<0 | 1> {
   let url: URL;
   try {
     url = new URL(options.url);

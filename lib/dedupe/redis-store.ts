@@ -24,6 +24,10 @@ export interface RedisClientLike {
   eval(script: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
   /** ioredis's connection state; commands fail fast while it is not connected. */
   readonly status?: string;
+  /** ioredis's events: the store waits for the first `'ready'` of a client still connecting. */
+  once?(event: 'ready', listener: () => void): unknown;
+  /** ioredis's `connect()`, for a client made with `lazyConnect`. */
+  connect?(): Promise<unknown>;
 }
 
 /**
@@ -58,6 +62,8 @@ return 0`;
 
 /** ioredis states in which a command would only wait in the offline queue. */
 const DOWN = new Set(['reconnecting', 'close', 'end']);
+/** ioredis states before a connection is ready: the first time, worth waiting for. */
+const STARTING = new Set(['wait', 'connecting', 'connect']);
 
 const NEW_CLAIM_RETRIES = 3;
 
@@ -78,6 +84,10 @@ export class RedisDedupeStore implements DedupeStore {
   private readonly ttlMs: number;
   private readonly leaseMs: number | undefined;
   private readonly commandTimeoutMs: number;
+  /** Whether the client has been ready once: after that, a lost connection fails at once. */
+  private wasReady: boolean;
+  /** Resolves when a client that was not ready yet becomes ready for the first time. */
+  private readonly firstReady: Promise<void> | undefined;
 
   constructor(
     private readonly client: RedisClientLike,
@@ -95,6 +105,17 @@ export class RedisDedupeStore implements DedupeStore {
     this.leaseMs = checkDuration('RedisDedupeStore leaseMs', options.leaseMs);
     this.commandTimeoutMs =
       checkDuration('RedisDedupeStore commandTimeoutMs', options.commandTimeoutMs) ?? 2000;
+    this.wasReady = client.status === undefined || client.status === 'ready';
+    if (!this.wasReady && typeof client.once === 'function') {
+      // A process that has just started: its first deliveries wait for the connection (within
+      // the command deadline) rather than fail, so that a deploy does not cost 503s.
+      this.firstReady = new Promise((resolve) => {
+        client.once?.('ready', () => {
+          this.wasReady = true;
+          resolve();
+        });
+      });
+    }
   }
 
   async claim(eventId: string, options: ClaimOptions): Promise<ClaimResult> {
@@ -123,20 +144,37 @@ export class RedisDedupeStore implements DedupeStore {
     await this.command(() => this.client.eval(RELEASE, 1, this.prefix + eventId, LEASE + token));
   }
 
-  /** One command, refused at once while disconnected and bounded in time otherwise. */
+  /**
+   * One command, bounded in time: refused at once while a connection that was ready is lost;
+   * while the first connection is being made, run once it is ready, within the same deadline.
+   */
   private command<T>(run: () => Promise<T>): Promise<T> {
     const status = this.client.status;
-    if (status !== undefined && DOWN.has(status)) {
+    const starting = status !== undefined && STARTING.has(status) && !this.wasReady;
+    if (status !== undefined && (DOWN.has(status) || (STARTING.has(status) && !starting))) {
       debug('redis is %s: refusing', status);
       return Promise.reject(new Error(`Redis connection is ${status}`));
     }
     let timer: NodeJS.Timeout | undefined;
+    let late = false;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Redis did not answer within ${this.commandTimeoutMs} ms`)),
-        this.commandTimeoutMs,
-      );
+      timer = setTimeout(() => {
+        late = true;
+        reject(new Error(`Redis did not answer within ${this.commandTimeoutMs} ms`));
+      }, this.commandTimeoutMs);
     });
-    return Promise.race([run(), timeout]).finally(() => clearTimeout(timer));
+    let work: Promise<T>;
+    if (starting && this.firstReady !== undefined) {
+      debug('redis is %s: waiting for its first connection', status);
+      if (status === 'wait') this.client.connect?.().catch(() => undefined);
+      // Past the deadline the delivery has been answered 503: its command must not run then.
+      work = this.firstReady.then(() =>
+        late ? Promise.reject(new Error('answered already')) : run(),
+      );
+      work.catch(() => undefined);
+    } else {
+      work = run();
+    }
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
 }

@@ -44,7 +44,11 @@ export class DeliverySpan implements DeliveryTelemetry {
   }
 
   event(event: VioletEvent): void {
-    this.verified(eventTypeOf(event), event.id);
+    this.named = true;
+    if (event.type !== 'unknown') {
+      this.type = event.type;
+      this.span.updateName(`violet.webhook ${event.type}`);
+    }
     this.span.setAttributes(eventAttributes(event));
   }
 
@@ -122,7 +126,7 @@ export class DeliverySpan implements DeliveryTelemetry {
     this.instruments.answered(this.type ?? '_OTHER', outcome, result.status, seconds);
   }
 
-  /** The signature held: the type and id are the delivery's own, and a known type is a label. */
+  /** Refused after the signature held: the type and id are the delivery's own. */
   private verified(type: string, id: string): void {
     this.named = true;
     this.span.setAttributes({ 'violet.event.type': type, 'violet.event.id': id });
