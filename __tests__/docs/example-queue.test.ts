@@ -1,5 +1,6 @@
 import { Child } from '../helpers/child';
-import { dropPrefix, testPrefix, until } from '../helpers/bullmq';
+import { dropPrefix, testPrefix } from '../helpers/bullmq';
+import { until } from '../helpers/wait';
 import { delivery } from '../helpers/deliveries';
 import { describeWithSharedRedis } from '../helpers/redis';
 

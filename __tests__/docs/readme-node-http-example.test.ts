@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SECRET, delivery, sleep } from '../helpers/deliveries';
+import { SECRET, delivery } from '../helpers/deliveries';
+import { sleep } from '../helpers/wait';
 import { streamUpload } from '../helpers/stream-upload';
 
 // The README's node:http server, run as written in a child process: clients that abort, reset or

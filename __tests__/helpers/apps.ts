@@ -29,3 +29,38 @@ export function appWith(
 export function deliver(app: Express, d: { headers: Record<string, string>; body: string }) {
   return request(app).post(PATH).set(d.headers).send(d.body);
 }
+
+/** What a server in another process answered to one delivery. */
+export interface Answer {
+  status: number;
+  /** The error code of a refusal. */
+  code?: string;
+  /** How long the answer took. */
+  ms: number;
+}
+
+/**
+ * Posts a signed delivery to the webhook path of a server on a loopback port (one running in
+ * another process), as Violet does; gives up after `timeoutMs`.
+ */
+export async function postTo(
+  port: number,
+  d: { headers: Record<string, string>; body: string },
+  timeoutMs = 15_000,
+): Promise<Answer> {
+  const started = Date.now();
+  const res = await fetch(`http://127.0.0.1:${port}${PATH}`, {
+    method: 'POST',
+    headers: d.headers,
+    body: d.body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  let code: string | undefined;
+  try {
+    code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+  } catch {
+    code = undefined;
+  }
+  return { status: res.status, ms: Date.now() - started, ...(code === undefined ? {} : { code }) };
+}

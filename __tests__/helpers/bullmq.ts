@@ -24,15 +24,3 @@ export async function dropPrefix(url: string, prefix: string): Promise<void> {
     redis.disconnect();
   }
 }
-
-/** Waits until `check` holds, polling; throws past the deadline. */
-export async function until(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

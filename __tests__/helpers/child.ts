@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 /**
- * A TypeScript script of the tests run in its own process, its stdout kept line by line. The
- * script prints `READY` or `LISTENING <port>` once it is up.
+ * A TypeScript script of the tests (in `helpers/children/`) run in its own process, its stdout
+ * kept line by line. The script prints `READY` or `LISTENING <port>` once it is up.
  */
 export class Child {
   readonly lines: string[] = [];
@@ -15,7 +15,11 @@ export class Child {
   constructor(script: string, env: Record<string, string>) {
     this.process = spawn(
       process.execPath,
-      ['--require', path.join(__dirname, 'register-ts.cjs'), path.join(__dirname, script)],
+      [
+        '--require',
+        path.join(__dirname, 'register-ts.cjs'),
+        path.join(__dirname, 'children', script),
+      ],
       { env: { ...process.env, DEBUG: '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     this.exited = new Promise((resolve) => this.process.once('exit', (code) => resolve(code)));

@@ -15,12 +15,3 @@ export function recorder<E = unknown>() {
   };
   return { calls, listener };
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A promise a listener can wait on until the test opens it: timing without timers. */
-export function gate() {
-  let open: () => void = () => undefined;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-}

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { redisAnswers } from './redis-ping';
-import { freePort } from './redis';
+import { freePort } from './ports';
 
 /**
  * Finds a Redis for the tests that share one: the one named by VIOLET_TEST_REDIS_URL, else

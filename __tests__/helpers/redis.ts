@@ -1,5 +1,4 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { redisAnswers } from './redis-ping';
 
 /** Set by the global setup when a Redis answers on 127.0.0.1:6379. */
@@ -41,18 +40,6 @@ export function describeWithSharedRedis(name: string, fn: (url: string) => void)
   describeWithRedis(name, sharedRedisUrl !== undefined, 'Redis on 127.0.0.1:6379', () =>
     fn(sharedRedisUrl ?? ''),
   );
-}
-
-/** A free loopback port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -165,7 +165,7 @@ describe('deliveries, resend and types --remote', () => {
 });
 
 describe('environments and credentials', () => {
-  const stub = path.join(__dirname, '../helpers/stub-fetch.cjs');
+  const stub = path.join(__dirname, '../helpers/children/stub-fetch.cjs');
   const creds = {
     VIOLET_APP_ID: '1',
     VIOLET_APP_SECRET: 's3cr3t-value',

@@ -1,31 +1,15 @@
 import { once } from 'node:events';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { VioletEvent } from '../../lib';
 import { samplePayload } from '../../lib/testing';
 import { createApp, listen } from '../../example-app/app';
 import { cli } from '../helpers/cli';
+import { freePort } from '../helpers/ports';
+import { until } from '../helpers/wait';
 import { cliEnv, FakeViolet } from '../helpers/fake-violet';
 
 // The example app behind the fake Violet: while the endpoint is down, Violet's deliveries fail
 // until they are FAILED; `violet-webhooks recover` then has them resent, and each is processed once.
 const ENDPOINT = 'https://shop.example.com/webhooks/violet';
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 test('recover resends what failed while the endpoint was down; each event is processed once', async () => {
   const port = await freePort();

@@ -2,32 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
+import { postTo } from '../helpers/apps';
 import { Child } from '../helpers/child';
-import { testPrefix, until } from '../helpers/bullmq';
+import { testPrefix } from '../helpers/bullmq';
+import { until } from '../helpers/wait';
 import { SECRET, delivery } from '../helpers/deliveries';
-import { describeWithRedis, freePort, OwnRedis, redisServerBinary } from '../helpers/redis';
+import { describeWithRedis, OwnRedis, redisServerBinary } from '../helpers/redis';
+import { freePort } from '../helpers/ports';
 
 const ENQUEUE_TIMEOUT = 1000;
 type Delivery = ReturnType<typeof delivery>;
 
-async function post(
-  port: number,
-  d: Delivery,
-): Promise<{ status: number; code?: string; ms: number }> {
-  const started = Date.now();
-  const res = await fetch(`http://127.0.0.1:${port}/webhooks/violet`, {
-    method: 'POST',
-    headers: d.headers,
-    body: d.body,
-    signal: AbortSignal.timeout(15_000),
-  });
-  const body = (await res.json()) as { error?: { code: string } };
-  return {
-    status: res.status,
-    ms: Date.now() - started,
-    ...(body.error ? { code: body.error.code } : {}),
-  };
-}
+const post = (port: number, d: Delivery) => postTo(port, d);
 
 // Redis itself stopped and started again: a redis-server of the test's own, keeping its data in
 // an append-only file (never the shared one on 6379, which keeps nothing).

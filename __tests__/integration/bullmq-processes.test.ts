@@ -1,20 +1,14 @@
 import { Queue } from 'bullmq';
+import { postTo } from '../helpers/apps';
 import { Child } from '../helpers/child';
-import { connectionOf, dropPrefix, testPrefix, until } from '../helpers/bullmq';
+import { connectionOf, dropPrefix, testPrefix } from '../helpers/bullmq';
+import { until } from '../helpers/wait';
 import { SECRET, delivery } from '../helpers/deliveries';
 import { describeWithSharedRedis } from '../helpers/redis';
 
 type Delivery = ReturnType<typeof delivery>;
 
-async function post(port: number, d: Delivery): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${port}/webhooks/violet`, {
-    method: 'POST',
-    headers: d.headers,
-    body: d.body,
-  });
-  await res.body?.cancel();
-  return res.status;
-}
+const post = async (port: number, d: Delivery): Promise<number> => (await postTo(port, d)).status;
 
 /** Runs `tasks` with at most `limit` at a time. */
 async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {

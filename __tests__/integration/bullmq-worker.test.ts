@@ -12,8 +12,10 @@ import {
 import { samplePayload } from '../../lib/testing';
 import { deliver, PATH } from '../helpers/apps';
 import { cli } from '../helpers/cli';
-import { connectionOf, dropPrefix, testPrefix, until } from '../helpers/bullmq';
-import { SECRET, delivery, sleep } from '../helpers/deliveries';
+import { connectionOf, dropPrefix, testPrefix } from '../helpers/bullmq';
+import { until } from '../helpers/wait';
+import { SECRET, delivery } from '../helpers/deliveries';
+import { sleep } from '../helpers/wait';
 import { describeWithSharedRedis } from '../helpers/redis';
 
 const FAST_RETRIES: VioletJobOptions = { attempts: 3, backoff: { type: 'fixed', delay: 50 } };

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,13 +6,7 @@ import path from 'node:path';
 import { VIOLET_EVENT_TYPES } from '../../lib';
 import { cli } from '../helpers/cli';
 import { SECRET } from '../helpers/deliveries';
-
-/** HMAC-SHA256 in base64 by the openssl command line: an implementation independent of ours. */
-function opensslSign(body: Buffer, secret: string): string {
-  return execFileSync('openssl', ['dgst', '-sha256', '-hmac', secret, '-binary'], {
-    input: body,
-  }).toString('base64');
-}
+import { opensslSign } from '../helpers/openssl';
 
 /** A receiver that checks each delivery's signature with openssl and answers 200 or 401. */
 function receiver() {

@@ -3,7 +3,8 @@ import Redis from 'ioredis';
 import { MemoryDedupeStore, violetWebhooks, type DedupeStore } from '../../lib';
 import { RedisDedupeStore } from '../../lib/redis';
 import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
-import { SECRET, delivery, gate, sleep } from '../helpers/deliveries';
+import { SECRET, delivery } from '../helpers/deliveries';
+import { gate, sleep } from '../helpers/wait';
 import { describeWithSharedRedis } from '../helpers/redis';
 
 type StoreFactory = () => DedupeStore;

@@ -7,7 +7,8 @@ import {
 } from '../../lib';
 import { samplePayload } from '../../lib/testing';
 import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
-import { SECRET, delivery, gate, sleep } from '../helpers/deliveries';
+import { SECRET, delivery } from '../helpers/deliveries';
+import { gate, sleep } from '../helpers/wait';
 
 describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, express) => {
   function setup(options: Partial<VioletWebhooksOptions> = {}) {

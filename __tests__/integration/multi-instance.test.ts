@@ -1,6 +1,9 @@
+import { postTo } from '../helpers/apps';
 import { Child } from '../helpers/child';
-import { SECRET, delivery, sleep } from '../helpers/deliveries';
-import { describeWithRedis, freePort, OwnRedis, redisServerBinary } from '../helpers/redis';
+import { SECRET, delivery } from '../helpers/deliveries';
+import { sleep, until } from '../helpers/wait';
+import { describeWithRedis, OwnRedis, redisServerBinary } from '../helpers/redis';
+import { freePort } from '../helpers/ports';
 
 const LEASE_MS = 1500;
 const SLOW_MS = 60_000;
@@ -33,27 +36,12 @@ class Instance {
   }
 
   async send(d: { headers: Record<string, string>; body: string }): Promise<number> {
-    const port = await this.ready;
-    const res = await fetch(`http://127.0.0.1:${port}/webhooks/violet`, {
-      method: 'POST',
-      headers: d.headers,
-      body: d.body,
-    });
-    await res.arrayBuffer();
-    return res.status;
+    return (await postTo(await this.ready, d)).status;
   }
 
   async kill(): Promise<void> {
     this.child.kill('SIGKILL');
     await this.child.exited;
-  }
-}
-
-async function until(check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
   }
 }
 

@@ -1,17 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { violetWebhooks, type VioletEvent } from '../../lib';
 import { samplePayload } from '../../lib/testing';
 import { SECRET, delivery } from '../helpers/deliveries';
-
-/** Signs with the openssl command line: an implementation independent of ours. */
-function opensslSign(body: string, secret: string): string {
-  const digest = execFileSync('openssl', ['dgst', '-sha256', '-hmac', secret, '-binary'], {
-    input: body,
-  });
-  return digest.toString('base64');
-}
+import { opensslSign } from '../helpers/openssl';
 
 describe('violet.receive() on a plain node:http server', () => {
   const violet = violetWebhooks({ secret: SECRET });

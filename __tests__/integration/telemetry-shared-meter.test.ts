@@ -3,8 +3,10 @@ import { violetWebhooks } from '../../lib';
 import { bullmqQueue, createVioletWorker } from '../../lib/bullmq';
 import { openTelemetry } from '../../lib/otel';
 import { deliver, PATH } from '../helpers/apps';
-import { connectionOf, dropPrefix, testPrefix, until } from '../helpers/bullmq';
-import { SECRET, delivery, gate } from '../helpers/deliveries';
+import { connectionOf, dropPrefix, testPrefix } from '../helpers/bullmq';
+import { until } from '../helpers/wait';
+import { SECRET, delivery } from '../helpers/deliveries';
+import { gate } from '../helpers/wait';
 import { otelSdk, type MetricPoint } from '../helpers/otel';
 import { describeWithSharedRedis } from '../helpers/redis';
 

@@ -5,7 +5,8 @@ import { violetWebhooks, type VioletWebhooksOptions } from '../../lib';
 import { PACKAGE_VERSION } from '../../lib/generated/version';
 import { openTelemetry } from '../../lib/otel';
 import { deliver, PATH } from '../helpers/apps';
-import { SECRET, delivery, gate, sleep } from '../helpers/deliveries';
+import { SECRET, delivery } from '../helpers/deliveries';
+import { gate, sleep, until } from '../helpers/wait';
 import { otelSdk, type MetricPoint } from '../helpers/otel';
 
 const sdk = otelSdk();
@@ -41,10 +42,6 @@ const one = (name: string): ReadableSpan => {
   return found[0] as ReadableSpan;
 };
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await sleep(10);
-}
 
 describe('spans', () => {
   test('an accepted delivery: its span under the server span, the listeners’ under it', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { RedisDedupeStore } from '../../lib/redis';
 import { describeWithSharedRedis } from '../helpers/redis';
-import { sleep } from '../helpers/deliveries';
+import { sleep } from '../helpers/wait';
 
 const lease = { leaseMs: 5000 };
 

@@ -15,8 +15,8 @@ import {
   type ReadableSpan,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
-import { createVioletWorker } from '../../lib/bullmq';
-import { openTelemetry } from '../../lib/otel';
+import { createVioletWorker } from '../../../lib/bullmq';
+import { openTelemetry } from '../../../lib/otel';
 
 const printer: SpanExporter = {
   export(spans: ReadableSpan[], done) {

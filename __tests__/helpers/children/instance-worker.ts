@@ -3,8 +3,8 @@
 // its listener finishes. Event ids that start with `slow-` take SLOW_MS to process.
 import express from 'express';
 import Redis from 'ioredis';
-import { violetWebhooks } from '../../lib';
-import { RedisDedupeStore } from '../../lib/redis';
+import { violetWebhooks } from '../../../lib';
+import { RedisDedupeStore } from '../../../lib/redis';
 
 const redis = new Redis({
   host: '127.0.0.1',

@@ -2,9 +2,9 @@
 // when unset), jobs in BullMQ (QUEUE_PORT), prints `LISTENING <port>`.
 import express from 'express';
 import Redis from 'ioredis';
-import { violetWebhooks } from '../../lib';
-import { bullmqQueue } from '../../lib/bullmq';
-import { RedisDedupeStore } from '../../lib/redis';
+import { violetWebhooks } from '../../../lib';
+import { bullmqQueue } from '../../../lib/bullmq';
+import { RedisDedupeStore } from '../../../lib/redis';
 
 const env = process.env;
 const dedupe =

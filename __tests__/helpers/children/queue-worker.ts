@@ -1,7 +1,7 @@
 // A worker process, run by the queue tests: prints `RUN <event id> <pid>` when a listener starts
 // and `DONE <event id> <pid>` when it ends; events whose id starts with `slow-` take SLOW_MS.
 // SIGTERM closes the worker (letting a running job finish) and prints `CLOSED`.
-import { createVioletWorker } from '../../lib/bullmq';
+import { createVioletWorker } from '../../../lib/bullmq';
 
 const env = process.env;
 const worker = createVioletWorker({
