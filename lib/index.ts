@@ -8,6 +8,7 @@ export type {
 export type { VioletWebhooksOptions, JsonSchema } from './options';
 export type { ReceiveResult, ReceiveResponseBody } from './receive/result';
 export { writeResult } from './http/write-result';
+export type { FetchHandler } from './fetch/fetch-handler';
 export type { BodySource, HeaderMap } from './receive/delivery';
 export type { DeliveryQueue, QueuedDelivery } from './receive/delivery-queue';
 export type { Telemetry, DeliveryTelemetry, QueueTarget } from './receive/telemetry';

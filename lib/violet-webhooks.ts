@@ -8,6 +8,7 @@ import {
   type MiddlewareRequest,
   type MiddlewareResponse,
 } from './express/middleware';
+import { createFetchHandler, type FetchHandler } from './fetch/fetch-handler';
 import { mixInEmitter } from './mix-in-emitter';
 import { resolveOptions, type VioletWebhooksOptions } from './options';
 import type { BodySource, HeaderMap } from './receive/delivery';
@@ -85,6 +86,14 @@ export interface VioletWebhooks {
    * const { status, body } = await violet.receive({ headers: req.headers, body: rawBytes });
    */
   receive(input: ReceiveInput): Promise<ReceiveResult>;
+  /**
+   * The same pipeline as a Fetch API handler, bound: Next.js route handlers, Hono, Bun, Deno,
+   * Cloudflare Workers. A `waitUntil` among the later arguments keeps work after the answer alive.
+   *
+   * @example
+   * export const POST = violet.fetch; // app/webhooks/violet/route.ts
+   */
+  readonly fetch: FetchHandler;
 }
 
 interface FetchHeaders {
@@ -142,6 +151,10 @@ export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
           : lowerCaseHeaders(input.headers),
       body: input.body,
     });
+  Object.defineProperty(handler, 'fetch', {
+    value: createFetchHandler({ run: (delivery) => pipeline.run(delivery) }),
+    enumerable: true,
+  });
   return handler;
 }
 

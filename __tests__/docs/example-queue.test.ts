@@ -14,7 +14,7 @@ describeWithSharedRedis('the example app in queued mode', (url) => {
   let base = '';
 
   beforeAll(async () => {
-    app = new Child('../../example-app/queue.ts', {
+    app = new Child('../../../example-app/queue.ts', {
       REDIS_URL: url,
       QUEUE_PREFIX: prefix,
       PORT: '0',

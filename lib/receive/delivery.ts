@@ -23,6 +23,16 @@ export interface Delivery {
   readonly method?: string | undefined;
   readonly headers: HeaderMap;
   readonly body: BodySource;
+  /**
+   * Set when the body was read before the pipeline got it: how to fix that, for the message of
+   * the 500 `BODY_ALREADY_PARSED` (each adapter knows what read it).
+   */
+  readonly bodyUsed?: string | undefined;
+  /**
+   * Keeps work that goes on after the answer alive where the runtime would freeze it (a
+   * Worker's `ctx.waitUntil`): listeners with `ack: 'immediate'`, a claim completed later.
+   */
+  readonly waitUntil?: ((work: Promise<unknown>) => void) | undefined;
 }
 
 /** The first value of a header, or undefined. */

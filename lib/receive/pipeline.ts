@@ -12,7 +12,7 @@ import { Dispatcher, type ListenerRegistry } from './dispatch';
 import type { DeliveryQueue } from './delivery-queue';
 import { emitError } from './emit-error';
 import { eventFromBody, type EventRules } from './event-from-body';
-import { readBody } from './read-body';
+import { bodyAlreadyRead, readBody } from './read-body';
 import type { DeliveryTelemetry, Telemetry } from './telemetry';
 import { DUPLICATE, RECEIVED, errorResult, type ReceiveResult } from './result';
 import { TIMED_OUT, settleWithin } from './settle-within';
@@ -20,6 +20,10 @@ import { createValidator, type JsonSchema } from './validate-payload';
 import { verifyDeliverySignature } from './verify-delivery-signature';
 
 const debug = createDebug('violet-webhooks:receive');
+
+/** Runs `fn` once the current I/O is done: setImmediate where the runtime has it. */
+const defer: (fn: () => void) => void =
+  typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0);
 
 /** What the pipeline reads of the configuration, checked and with every default filled in. */
 export interface PipelineConfig {
@@ -114,6 +118,7 @@ export class Pipeline {
       // 1-2. Method and content type.
       checkRequest(delivery.method ?? 'POST', headers);
       // 3. The body: counted against the limit, hashed and decoded as it arrives.
+      if (delivery.bodyUsed !== undefined) throw bodyAlreadyRead(delivery.bodyUsed);
       const raw = await readBody(delivery.body, headers, this.options.limit, this.keys);
       // 4. The signature, against the digests of step 3.
       const secretIndex = verifyDeliverySignature(headers, raw.digests);
@@ -133,9 +138,10 @@ export class Pipeline {
         return { status: 200, body: DUPLICATE, event };
       }
       // 10-11. The listeners, or the queue, and the answer.
+      const later = delivery.waitUntil;
       const result = this.queue
-        ? await this.handOver(event, raw.text, claim || undefined, t)
-        : await this.process(event, claim || undefined, t);
+        ? await this.handOver(event, raw.text, claim || undefined, t, later)
+        : await this.process(event, claim || undefined, t, later);
       if (debug.enabled) {
         debug(
           'dispatched %s %s in %dms',
@@ -158,6 +164,7 @@ export class Pipeline {
     body: string,
     claim: Claim | undefined,
     t: DeliveryTelemetry | undefined,
+    later: Delivery['waitUntil'],
   ): Promise<ReceiveResult> {
     const queue = this.queue as DeliveryQueue;
     const job = (trace?: Record<string, string>) =>
@@ -191,7 +198,7 @@ export class Pipeline {
     }
     // Stored: the answer need not wait for the claim's completion. Should completing fail, the
     // claim expires after its lease, and a copy sent after that finds the job id taken.
-    this.finishLater(event, claim, undefined);
+    this.finishLater(event, claim, undefined, later);
     return { status: 200, body: RECEIVED, event };
   }
 
@@ -208,17 +215,21 @@ export class Pipeline {
     event: VioletEvent,
     claim: Claim | undefined,
     t: DeliveryTelemetry | undefined,
+    later: Delivery['waitUntil'],
   ): Promise<ReceiveResult> {
     if (this.options.ack === 'immediate') {
-      // Answer first: listeners start on the next turn of the event loop.
-      setImmediate(() => this.finishLater(event, claim, this.dispatch(event, t)));
+      // Answer first: listeners start once the answer is on its way.
+      const work = new Promise<void>((resolve) => {
+        defer(() => resolve(this.finishLater(event, claim, this.dispatch(event, t))));
+      });
+      later?.(work);
       return { status: 200, body: RECEIVED, event };
     }
     const outcome = this.dispatch(event, t);
     if (outcome === undefined) return this.succeed(event, claim);
     const failure = await settleWithin(outcome, this.options.timeout);
     if (failure === TIMED_OUT) {
-      this.finishLater(event, claim, outcome);
+      this.finishLater(event, claim, outcome, later);
       throw new VioletWebhookError(
         'LISTENER_TIMEOUT',
         `listeners of ${event.type} did not finish within ${this.options.timeout} ms; processing goes on, and Violet's retry will find its outcome`,
@@ -238,20 +249,26 @@ export class Pipeline {
     return { status: 200, body: RECEIVED, event };
   }
 
-  /** Completes or releases the claim once listeners settle, after the answer has gone. */
+  /**
+   * Completes or releases the claim once listeners settle, after the answer has gone; the work
+   * is handed to `later` (a runtime's waitUntil), and returned.
+   */
   private finishLater(
     event: VioletEvent,
     claim: Claim | undefined,
     outcome: Promise<void> | undefined,
-  ): void {
+    later?: Delivery['waitUntil'],
+  ): Promise<void> {
     const settled = outcome ?? Promise.resolve();
-    settled.then(
+    const work = settled.then(
       async () => this.reportIf(await settleClaim(claim, true, event.type)),
       async (error: unknown) => {
         if (isVioletWebhookError(error)) this.report(error);
         this.reportIf(await settleClaim(claim, false, event.type));
       },
     );
+    later?.(work);
+    return work;
   }
 
   private reportIf(error: VioletWebhookError | undefined): void {

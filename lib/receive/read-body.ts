@@ -21,14 +21,14 @@ function tooLarge(limit: number): VioletWebhookError {
   );
 }
 
+const EXPRESS_FIX =
+  'the request body was already read by another middleware, so its exact bytes cannot be verified; ' +
+  'mount the Violet middleware before express.json(), or keep the raw bytes with ' +
+  'express.json({ verify: captureRawBody })';
+
 /** The stream was consumed before the pipeline saw it: a parser ran first. */
-export function bodyAlreadyRead(): VioletWebhookError {
-  return new VioletWebhookError(
-    'BODY_ALREADY_PARSED',
-    'the request body was already read by another middleware, so its exact bytes cannot be verified; ' +
-      'mount the Violet middleware before express.json(), or keep the raw bytes with ' +
-      'express.json({ verify: captureRawBody })',
-  );
+export function bodyAlreadyRead(fix = EXPRESS_FIX): VioletWebhookError {
+  return new VioletWebhookError('BODY_ALREADY_PARSED', fix);
 }
 
 function isReadable(source: unknown): source is Readable {

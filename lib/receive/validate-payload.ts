@@ -41,14 +41,39 @@ function toIssues(errors: readonly ErrorObject[] | null | undefined): SchemaIssu
   }));
 }
 
+/** Custom schemas where ajv cannot compile them: say so, and what works instead. */
+function cannotCompile(cause: unknown): TypeError {
+  return new TypeError(
+    'express-violet-webhooks: option `schemas` needs ajv, which compiles a schema into code at run ' +
+      'time, and this runtime cannot load or run it (Cloudflare Workers forbid code generation); ' +
+      "use the built-in schemas, which are compiled ahead, or validation: 'off' and check the " +
+      'payload in your listener',
+    { cause },
+  );
+}
+
+/**
+ * ajv, loaded only for custom schemas. The require is out of bundlers' sight on purpose: the
+ * built-in validators are compiled ahead, so a Worker's or an edge function's bundle leaves
+ * ajv's compiler out.
+ */
+function loadAjv(): typeof AjvClass {
+  const name = 'ajv';
+  try {
+    const load = require as (id: string) => { default: typeof AjvClass };
+    return load(name).default;
+  } catch (error) {
+    throw cannotCompile(error);
+  }
+}
+
 /** Compiles the user's schemas; ajv is loaded only when there are some. */
 function compileCustom(
   schemas: ReadonlyMap<VioletEventType, JsonSchema>,
 ): Map<VioletEventType, CompiledValidator> {
   const compiled = new Map<VioletEventType, CompiledValidator>();
   if (schemas.size === 0) return compiled;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
+  const Ajv = loadAjv();
   const ajv = new Ajv({
     ...AJV_OPTIONS,
     // Unlike the built-in schemas (strict: true), a user's schema may be loose; but unknown
@@ -60,6 +85,7 @@ function compileCustom(
     try {
       compiled.set(type, ajv.compile(schema));
     } catch (error) {
+      if (error instanceof EvalError) throw cannotCompile(error);
       const reason = error instanceof Error ? error.message : String(error);
       throw new TypeError(
         `express-violet-webhooks: option \`schemas.${type}\` is not a valid JSON Schema: ${reason}`,

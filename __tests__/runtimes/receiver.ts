@@ -1,0 +1,52 @@
+// The receiver every runtime serves in the runtime tests: violet.fetch at /webhooks/violet, the
+// same after the body was read at /read-first, and what the listeners saw at /seen. It takes the
+// package's factory, so that each runtime loads the package its own way (the sources under Node's
+// jest, the built package under Bun, Deno and workerd).
+import type { VioletEvent, violetWebhooks as Factory } from '../../lib';
+
+export const RUNTIME_SECRET = 'runtime-test-secret-7c1d';
+export const LIMIT = 512 * 1024;
+
+/** What a listener saw of one event, as /seen lists it. */
+export interface Seen {
+  type: string;
+  id: string;
+  bagId: number | null;
+  /** The `sku_id` of the line item resolved from x-violet-sku-id. */
+  skuId: number | null;
+  bags: number;
+}
+
+function seenOf(event: VioletEvent): Seen {
+  const order = event.family === 'order' ? event : undefined;
+  return {
+    type: event.type === 'unknown' ? event.rawType : event.type,
+    id: event.id,
+    bagId: order?.bag?.id ?? null,
+    skuId: order?.sku?.sku_id ?? null,
+    bags: order?.order.bags.length ?? 0,
+  };
+}
+
+export function receiver(violetWebhooks: typeof Factory) {
+  const violet = violetWebhooks({ secret: RUNTIME_SECRET, limit: LIMIT });
+  const seen: Seen[] = [];
+  violet.on('*', (event) => void seen.push(seenOf(event)));
+  violet.on('MERCHANT_DISCONNECTED', () => {
+    throw new Error('the merchant table is locked');
+  });
+  violet.on('error', () => undefined);
+  return {
+    violet,
+    seen,
+    async fetch(request: Request, ...rest: unknown[]): Promise<Response> {
+      const { pathname } = new URL(request.url);
+      if (pathname === '/seen') return Response.json(seen);
+      if (pathname === '/read-first') {
+        await request.text();
+        return violet.fetch(request, ...rest);
+      }
+      return violet.fetch(request, ...rest);
+    },
+  };
+}
