@@ -2,8 +2,8 @@
 // counted by valgrind's callgrind, split in two: what OpenTelemetry's SDK charges for the spans
 // and metrics api.md fixes, whoever makes them, and what this package spends around them.
 // Each kind runs a loop of deliveries' telemetry in a process of its own (bench/otel-sdk.mjs's
-// SDK): after a warm-up the counters are zeroed, COUNT deliveries are counted, divided by
-// COUNT: the cost of one delivery, free of start-up and warm-up. Rounds of
+// SDK): after a warm-up the counters are zeroed, COUNT deliveries and a full collection are
+// counted, divided by COUNT: the cost of one delivery, free of start-up and warm-up. Rounds of
 // the three kinds, the median shown: where a collection falls moves a single count by several
 // per cent.
 //   loop     the loop alone: one async listener call and one turn of the event loop a delivery
@@ -101,9 +101,8 @@ async function makeDelivery(kind) {
 
 /**
  * Instructions per delivery of `kind`: a process under callgrind runs `warm` deliveries and a
- * full collection, the counters are zeroed, it runs `count` more, and the counters are read. The
- * young generation's collections fall inside the count, in proportion to what the deliveries
- * allocate; a full collection at the end would not (its cost is that of the whole heap).
+ * full collection, the counters are zeroed, it runs `count` more and a full collection (so that
+ * their garbage is counted whatever point V8 would have collected at), and the counters are read.
  */
 async function perDelivery(kind, warm, count) {
   const dir = mkdtempSync(path.join(tmpdir(), 'violet-telemetry-'));
@@ -159,12 +158,13 @@ if (process.env.KIND !== undefined) {
   process.stdout.write('WARM\n');
   await new Promise((resolve) => input.once('line', resolve));
   await loop(Number(process.env.COUNT), 1_000_000);
+  globalThis.gc();
   process.stdout.write('DONE\n');
   await new Promise(() => undefined); // the parent reads the counters, then ends this process
 } else {
   const { values } = parseArgs({
     options: {
-      count: { type: 'string', default: '10000' },
+      count: { type: 'string', default: '5000' },
       warm: { type: 'string', default: '5000' },
       rounds: { type: 'string', default: '5' },
       // A subset, to look at one kind while changing it: prints its counts only.
