@@ -7,9 +7,14 @@ const root = path.join(__dirname, '../..');
 
 /**
  * A fresh project in a temporary folder with the package installed from the tarball `npm pack`
- * makes (so, as users get it), and `dependencies` beside it. Returns the folder.
+ * makes (so, as users get it), and `dependencies` beside it; its `.js` files are of `type`.
+ * Returns the folder.
  */
-export function packedProject(label: string, dependencies: readonly string[] = []): string {
+export function packedProject(
+  label: string,
+  dependencies: readonly string[] = [],
+  type: 'module' | 'commonjs' = 'module',
+): string {
   const project = mkdtempSync(path.join(tmpdir(), `violet-${label}-`));
   execFileSync('npm', ['pack', '--pack-destination', project, '--silent'], {
     cwd: root,
@@ -19,7 +24,7 @@ export function packedProject(label: string, dependencies: readonly string[] = [
   if (tarball === undefined) throw new Error('npm pack made no tarball');
   writeFileSync(
     path.join(project, 'package.json'),
-    JSON.stringify({ name: label, private: true, type: 'module' }),
+    JSON.stringify({ name: label, private: true, type }),
   );
   execFileSync(
     'npm',

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { packedProject } from '../helpers/packed-project';
 
 // The package as users get it: packed, installed into a fresh project with express, then used
 // with require, with import, from strict TypeScript, and through its command.
@@ -68,28 +68,11 @@ function tsconfig(module: string, moduleResolution: string): string {
 }
 
 beforeAll(() => {
-  project = mkdtempSync(path.join(tmpdir(), 'violet-smoke-'));
-  execFileSync('npm', ['pack', '--pack-destination', project, '--silent'], {
-    cwd: root,
-    stdio: 'ignore',
-  });
-  const tarball = readdirSync(project).find((f) => f.endsWith('.tgz'));
-  if (tarball === undefined) throw new Error('npm pack made no tarball');
-  writeFileSync(
-    path.join(project, 'package.json'),
-    JSON.stringify({ name: 'smoke', private: true }),
+  project = packedProject(
+    'smoke',
+    ['express@^5', '@types/express@^5', '@types/node@^20'],
+    'commonjs',
   );
-  run('npm', [
-    'install',
-    `./${tarball}`,
-    'express@^5',
-    '@types/express@^5',
-    '@types/node@^20',
-    '--prefer-offline',
-    '--no-audit',
-    '--no-fund',
-    '--loglevel=error',
-  ]);
 }, 180_000);
 
 afterAll(() => {
