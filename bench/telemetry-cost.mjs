@@ -2,20 +2,22 @@
 // counted by valgrind's callgrind, split in two: what OpenTelemetry's SDK charges for the spans
 // and metrics api.md fixes, whoever makes them, and what this package spends around them.
 // Each kind runs a loop of deliveries' telemetry in a process of its own (bench/otel-sdk.mjs's
-// SDK): after a warm-up the counters are zeroed, COUNT deliveries and a full collection are
-// counted, divided by COUNT: the cost of one delivery, free of start-up and warm-up. Rounds of
-// the three kinds, the median shown: where a collection falls moves a single count by several
-// per cent.
+// SDK): after a warm-up, two windows of COUNT and 2 * COUNT deliveries, each ending in a full
+// collection, are counted; their difference over COUNT is one delivery's cost. V8's garbage
+// collector and optimizing compiler are counted apart (where they fall differs from one process
+// to the next). Rounds of the three kinds, the median shown.
 //   loop     the loop alone: one async listener call and one turn of the event loop a delivery
 //   sdk      the SDK calls the telemetry needs, made directly: the delivery's span with its
 //            attributes, the listeners' span around the listener (its context active), both
 //            ended, and the two histogram records of durations timed with performance.now()
 //            (the two counters cost nothing per delivery)
-//   package  openTelemetry(): delivery(), event(), listeners() around the listener, end()
+//   package  openTelemetry(): delivery(), event(), listeners() around the listener,
+//            listenersSettled(), end()
 // The share is of a 4 KB delivery through the middleware, from docs/bench-instructions.json. The
 // first line printed is the ratio the package is held to: openTelemetry() / the SDK's own calls.
 //
-//   npm run bench:telemetry -- [--count N] [--warm N] [--rounds N]
+//   npm run bench:telemetry -- [--count N] [--warm N] [--rounds N] [--kinds package,...]
+// KEEP=1 keeps the callgrind dumps and prints their folders (callgrind_annotate reads them).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +54,8 @@ async function makeDelivery(kind) {
       const t = telemetry.delivery();
       t.event(event);
       await t.listeners(event, listener);
+      // As the pipeline does, from the callback it already has on the listeners' promise.
+      t.listenersSettled();
       t.end(answer);
     };
   }
@@ -101,8 +105,10 @@ async function makeDelivery(kind) {
 
 /**
  * Instructions per delivery of `kind`: a process under callgrind runs `warm` deliveries and a
- * full collection, the counters are zeroed, it runs `count` more and a full collection (so that
- * their garbage is counted whatever point V8 would have collected at), and the counters are read.
+ * full collection; then, counted, `count` deliveries and a full collection, and `2 * count`
+ * deliveries and a full collection. The difference of the two counts, divided by `count`, is the
+ * cost of one delivery with its garbage: what does not grow with the deliveries (the final
+ * collection of the heap the kind keeps, timers) cancels out.
  */
 async function perDelivery(kind, warm, count) {
   const dir = mkdtempSync(path.join(tmpdir(), 'violet-telemetry-'));
@@ -117,7 +123,7 @@ async function perDelivery(kind, warm, count) {
       path.join(here, 'telemetry-cost.mjs'),
     ],
     {
-      env: { ...process.env, KIND: kind, WARM: String(warm), COUNT: String(count) },
+      env: { ...process.env, KIND: kind, WARM: String(warm) },
       stdio: ['pipe', 'pipe', 'ignore'],
     },
   );
@@ -127,19 +133,44 @@ async function perDelivery(kind, warm, count) {
       child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
       lines.once('line', (line) => (child.removeAllListeners('exit'), resolve(line)));
     });
-  try {
-    await next(); // WARM
+  /** The instructions of `n` deliveries and a full collection: all of them, and the collector's. */
+  const counted = async (n) => {
     execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' });
-    child.stdin.write('GO\n');
+    child.stdin.write(`GO ${n}\n`);
     await next(); // DONE
     execFileSync('callgrind_control', ['-d', String(child.pid)], { stdio: 'ignore' });
     const dumps = readdirSync(dir).filter((f) => f.startsWith('cg.out.'));
-    const text = readFileSync(path.join(dir, dumps.sort().at(-1)), 'utf8');
-    return Number(/^(?:totals|summary): (\d+)/m.exec(text)[1]) / count;
+    dumps.sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop()));
+    const file = path.join(dir, dumps.at(-1));
+    const text = readFileSync(file, 'utf8');
+    const all = Number(/^(?:totals|summary): (\d+)/m.exec(text)[1]);
+    const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', file], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    const gc = inclusive(annotated, 'v8::internal::Heap::CollectGarbage(');
+    const jit = inclusive(annotated, 'v8::internal::Runtime_CompileOptimized(');
+    return { code: all - gc - jit, gc, jit };
+  };
+  try {
+    await next(); // WARM
+    const once = await counted(count);
+    const twice = await counted(2 * count);
+    const per = (key) => (twice[key] - once[key]) / count;
+    return { code: per('code'), gc: per('gc'), jit: per('jit') };
   } finally {
     await new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGKILL')));
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.KEEP === undefined) rmSync(dir, { recursive: true, force: true });
+    else console.error(kind, dir);
   }
+}
+
+/** The inclusive instructions of the function whose name starts `name`, in callgrind_annotate's text. */
+function inclusive(annotated, name) {
+  const at = annotated.indexOf(name);
+  if (at < 0) return 0;
+  const line = annotated.slice(annotated.lastIndexOf('\n', at) + 1, at);
+  return Number(/^\s*([\d,]+)/.exec(line)[1].replaceAll(',', ''));
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -156,16 +187,20 @@ if (process.env.KIND !== undefined) {
   globalThis.gc();
   const input = readline.createInterface({ input: process.stdin });
   process.stdout.write('WARM\n');
-  await new Promise((resolve) => input.once('line', resolve));
-  await loop(Number(process.env.COUNT), 1_000_000);
-  globalThis.gc();
-  process.stdout.write('DONE\n');
+  let offset = 1_000_000;
+  for await (const line of input) {
+    const n = Number(line.split(' ')[1]);
+    await loop(n, offset);
+    offset += n;
+    globalThis.gc();
+    process.stdout.write('DONE\n');
+  }
   await new Promise(() => undefined); // the parent reads the counters, then ends this process
 } else {
   const { values } = parseArgs({
     options: {
       count: { type: 'string', default: '5000' },
-      warm: { type: 'string', default: '5000' },
+      warm: { type: 'string', default: '20000' },
       rounds: { type: 'string', default: '5' },
       // A subset, to look at one kind while changing it: prints its counts only.
       kinds: { type: 'string', default: KINDS.join(',') },
@@ -185,13 +220,20 @@ if (process.env.KIND !== undefined) {
   }
   if (kinds.length < KINDS.length) {
     for (const kind of kinds) {
-      const counts = results.map((r) => (r[kind] / 1000).toFixed(1)).join(', ');
-      console.log(`${kind}: ${counts} K instructions per delivery`);
+      const counts = results.map((r) => (r[kind].code / 1000).toFixed(1)).join(', ');
+      const apart = (key) => results.map((r) => (r[kind][key] / 1000).toFixed(1)).join(', ');
+      console.log(
+        `${kind}: ${counts} K instructions per delivery (collector: ${apart('gc')} K, optimizing compiler: ${apart('jit')} K)`,
+      );
     }
     process.exit(0);
   }
-  const ratios = results.map((r) => (r.package - r.loop) / (r.sdk - r.loop));
-  const per = Object.fromEntries(KINDS.map((kind) => [kind, median(results.map((r) => r[kind]))]));
+  const ratios = results.map((r) => (r.package.code - r.loop.code) / (r.sdk.code - r.loop.code));
+  const per = Object.fromEntries(
+    KINDS.map((kind) => [kind, median(results.map((r) => r[kind].code))]),
+  );
+  const apart = (key) =>
+    KINDS.map((kind) => `${(median(results.map((r) => r[kind][key])) / 1000).toFixed(1)} K`);
   const table = JSON.parse(
     readFileSync(path.join(here, '../docs/bench-instructions.json'), 'utf8'),
   );
@@ -209,5 +251,9 @@ if (process.env.KIND !== undefined) {
 |---|---:|---:|
 ${row("the SDK's own calls for the spans and metrics (sdk - loop)", per.sdk - per.loop)}
 ${row('openTelemetry() (package - loop)', per.package - per.loop)}
-${row('what the package adds to the SDK (package - sdk)', per.package - per.sdk)}`);
+${row('what the package adds to the SDK (package - sdk)', per.package - per.sdk)}
+
+Counted apart, per delivery (loop, SDK's calls, openTelemetry()), as they depend on where a
+collection or an optimization falls in the count: garbage collector ${apart('gc').join(', ')};
+optimizing compiler ${apart('jit').join(', ')}.`);
 }

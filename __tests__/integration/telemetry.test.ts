@@ -145,6 +145,43 @@ describe('spans', () => {
     expect(one('violet.listeners ORDER_UPDATED').status.code).toBe(SpanStatusCode.UNSET);
   });
 
+  test('ack immediate: the listeners’ span, a child of the delivery’s, ends when they do, after the answer', async () => {
+    const { violet, send } = app({ ack: 'immediate' });
+    const slow = gate();
+    violet.on('ORDER_DELIVERED', async () => {
+      await slow.opened;
+      throw new Error('refund API down');
+    });
+    violet.on('error', () => undefined);
+    await send(delivery('ORDER_DELIVERED')).expect(200);
+    const webhook = one('violet.webhook ORDER_DELIVERED');
+    expect(webhook.attributes['violet.webhook.outcome']).toBe('accepted');
+    await sleep(20);
+    expect(named('violet.listeners ORDER_DELIVERED')).toHaveLength(0);
+    slow.open();
+    await until(() => named('violet.listeners ORDER_DELIVERED').length === 1);
+    const listeners = one('violet.listeners ORDER_DELIVERED');
+    expect(parentOf(listeners)).toBe(webhook.spanContext().spanId);
+    expect(listeners.status.code).toBe(SpanStatusCode.ERROR);
+    expect(listeners.attributes['error.type']).toBe('LISTENER_FAILED');
+  });
+
+  test('listeners with nothing to wait for, and none at all: the span ends with the answer', async () => {
+    const { violet, send } = app();
+    violet.on('ORDER_COMPLETED', () => undefined);
+    await send(delivery('ORDER_COMPLETED')).expect(200);
+    await send(delivery('ORDER_REFUNDED')).expect(200);
+    expect(one('violet.listeners ORDER_COMPLETED').ended).toBe(true);
+    expect(one('violet.listeners ORDER_REFUNDED').ended).toBe(true);
+    const points = await sdk.metrics();
+    const recorded = points.filter(
+      (p) =>
+        p.name === 'violet.webhook.listener.duration' &&
+        ['ORDER_COMPLETED', 'ORDER_REFUNDED'].includes(String(p.attributes['violet.event.type'])),
+    );
+    expect(recorded).toHaveLength(2);
+  });
+
   test('a schema mismatch after the signature held: the span says its type and id', async () => {
     const { send } = app();
     await send(

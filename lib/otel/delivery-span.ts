@@ -24,6 +24,25 @@ function outcomeOf(result: ReceiveResult): string {
   return 'duplicate' in result.body ? 'duplicate' : 'accepted';
 }
 
+/** A type's span names. */
+interface SpanNames {
+  readonly webhook: string;
+  readonly listeners: string;
+}
+
+const namesOfKnownTypes = new Map<string, SpanNames>();
+
+/** The span names of a type, made once for each known type rather than on every delivery. */
+function spanNames(type: string): SpanNames {
+  let names = namesOfKnownTypes.get(type);
+  if (names === undefined) {
+    names = { webhook: `violet.webhook ${type}`, listeners: `violet.listeners ${type}` };
+    // Only known types are kept: the names sent by others are not a closed set.
+    if (isVioletEventType(type)) namesOfKnownTypes.set(type, names);
+  }
+  return names;
+}
+
 /** The spans and metrics of one delivery, from its start to its answer. */
 export class DeliverySpan implements DeliveryTelemetry {
   private readonly span: Span;
@@ -32,6 +51,10 @@ export class DeliverySpan implements DeliveryTelemetry {
   /** The type as a label: set once the signature held and the type is a known one. */
   private type: string | undefined;
   private named = false;
+  /** The listeners' span, from their start until they settle. */
+  private listening: Span | undefined;
+  private listenersType = '';
+  private listenersStarted = 0;
 
   constructor(
     private readonly tracer: Tracer,
@@ -47,7 +70,7 @@ export class DeliverySpan implements DeliveryTelemetry {
     this.named = true;
     if (event.type !== 'unknown') {
       this.type = event.type;
-      this.span.updateName(`violet.webhook ${event.type}`);
+      this.span.updateName(spanNames(event.type).webhook);
     }
     this.span.setAttributes(eventAttributes(event));
   }
@@ -56,29 +79,37 @@ export class DeliverySpan implements DeliveryTelemetry {
     const type = eventTypeOf(event);
     // No broker between the delivery and these listeners: an INTERNAL span, its child.
     const span = this.tracer.startSpan(
-      `violet.listeners ${type}`,
+      spanNames(type).listeners,
       {
         kind: SpanKind.INTERNAL,
         attributes: { 'violet.event.type': type, 'violet.event.id': event.id },
       },
       this.ctx,
     );
-    const started = performance.now();
-    const done = (error?: unknown): void => {
-      const errorType = error === undefined ? undefined : failSpan(span, error);
-      span.end();
-      this.instruments.listenerDone(event.type, (performance.now() - started) / 1000, errorType);
-    };
-    let outcome: Promise<void> | undefined;
+    this.listening = span;
+    this.listenersType = event.type;
+    this.listenersStarted = performance.now();
     try {
-      outcome = context.with(trace.setSpan(this.ctx, span), run);
+      return context.with(trace.setSpan(this.ctx, span), run);
     } catch (error) {
-      done(error);
+      this.listenersSettled(error);
       throw error;
     }
-    if (outcome === undefined) done();
-    else outcome.then(() => done(), done);
-    return outcome;
+  }
+
+  /**
+   * The listeners settled: their span ends, and their duration is recorded. The pipeline calls
+   * this from the callbacks it already has on the listeners' promise, so that telemetry adds no
+   * promise of its own (each costs the context manager's hooks); only the first call counts.
+   */
+  listenersSettled(error?: unknown): void {
+    const span = this.listening;
+    if (span === undefined) return;
+    this.listening = undefined;
+    const errorType = error === undefined ? undefined : failSpan(span, error);
+    span.end();
+    const seconds = (performance.now() - this.listenersStarted) / 1000;
+    this.instruments.listenerDone(this.listenersType, seconds, errorType);
   }
 
   async send(
@@ -132,7 +163,7 @@ export class DeliverySpan implements DeliveryTelemetry {
     this.span.setAttributes({ 'violet.event.type': type, 'violet.event.id': id });
     if (isVioletEventType(type)) {
       this.type = type;
-      this.span.updateName(`violet.webhook ${type}`);
+      this.span.updateName(spanNames(type).webhook);
     }
   }
 }

@@ -217,17 +217,24 @@ export class Pipeline {
     t: DeliveryTelemetry | undefined,
     later: Delivery['waitUntil'],
   ): Promise<ReceiveResult> {
+    // Telemetry learns when the listeners settle from the callbacks below, not a promise of its own.
+    const settled = listenersSettled(t);
     if (this.options.ack === 'immediate') {
       // Answer first: listeners start once the answer is on its way.
       const work = new Promise<void>((resolve) => {
-        defer(() => resolve(this.finishLater(event, claim, this.dispatch(event, t))));
+        defer(() =>
+          resolve(this.finishLater(event, claim, this.dispatch(event, t), undefined, settled)),
+        );
       });
       later?.(work);
       return { status: 200, body: RECEIVED, event };
     }
     const outcome = this.dispatch(event, t);
-    if (outcome === undefined) return this.succeed(event, claim);
-    const failure = await settleWithin(outcome, this.options.timeout);
+    if (outcome === undefined) {
+      settled?.();
+      return this.succeed(event, claim);
+    }
+    const failure = await settleWithin(outcome, this.options.timeout, settled);
     if (failure === TIMED_OUT) {
       this.finishLater(event, claim, outcome, later);
       throw new VioletWebhookError(
@@ -258,11 +265,15 @@ export class Pipeline {
     claim: Claim | undefined,
     outcome: Promise<void> | undefined,
     later?: Delivery['waitUntil'],
+    settled?: (error?: unknown) => void,
   ): Promise<void> {
-    const settled = outcome ?? Promise.resolve();
-    const work = settled.then(
-      async () => this.reportIf(await settleClaim(claim, true, event.type)),
+    const work = (outcome ?? Promise.resolve()).then(
+      async () => {
+        settled?.();
+        this.reportIf(await settleClaim(claim, true, event.type));
+      },
       async (error: unknown) => {
+        settled?.(error);
         if (isVioletWebhookError(error)) this.report(error);
         this.reportIf(await settleClaim(claim, false, event.type));
       },
@@ -286,4 +297,12 @@ export class Pipeline {
     );
     emitError(this.listeners, error, debug);
   }
+}
+
+/** What tells a delivery's telemetry that its listeners settled, when it wants to be told. */
+function listenersSettled(
+  t: DeliveryTelemetry | undefined,
+): ((error?: unknown) => void) | undefined {
+  if (t?.listenersSettled === undefined) return undefined;
+  return (error) => t.listenersSettled?.(error);
 }

@@ -23,8 +23,16 @@ export interface QueueTarget {
 export interface DeliveryTelemetry {
   /** The event is verified, validated and built. */
   event(event: VioletEvent): void;
-  /** Runs the listeners (`run`) inside their span; returns what `run` returned. */
+  /**
+   * Runs the listeners (`run`) inside their span; returns what `run` returned. Without
+   * {@link DeliveryTelemetry.listenersSettled}, the implementation follows that promise itself.
+   */
   listeners(event: VioletEvent, run: () => Promise<void> | undefined): Promise<void> | undefined;
+  /**
+   * The listeners settled (`error` when they failed): called by the pipeline once they have,
+   * however long after the answer that is (`timeout`, `ack: 'immediate'`).
+   */
+  listenersSettled?(error?: unknown): void;
   /**
    * Runs the hand-off to a queue (`run`) inside its span, after writing that span's context (as
    * the app's propagators write it) into `carrier`, which travels in the job.
