@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -44,3 +44,9 @@ export function packedProject(
 
 /** A binary of this repository's own devDependencies (bun, deno, ...). */
 export const binary = (name: string): string => path.join(root, 'node_modules/.bin', name);
+
+/** `name@version`, the version installed in this repository (for a project's dependencies). */
+export function installed(name: string): string {
+  const manifest = path.join(root, 'node_modules', name, 'package.json');
+  return `${name}@${(JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version}`;
+}
