@@ -10,16 +10,14 @@
 // every 2 ms until the port takes the connection). In ROUNDS rounds (5) the runtimes take turns;
 // the median of each is printed, with the lowest and highest.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { bin, packedProject } from './packed-project.mjs';
 import { headersFor, idHeaderFor, orderOfSize } from './payloads.mjs';
 import { post } from './post.mjs';
 
-const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
-const bin = (name) => path.join(root, 'node_modules/.bin', name);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECRET = 'cold-start-secret';
 
@@ -79,20 +77,9 @@ const RUNTIMES = {
   },
 };
 
-/** A project with the package installed from its tarball, and the servers' files. */
+/** A project with the package installed from its tarball, the servers' files, and the Worker. */
 function project() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'violet-cold-start-'));
-  execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], {
-    cwd: root,
-    stdio: 'ignore',
-  });
-  const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true, type: 'module' }));
-  execFileSync('npm', ['install', `./${tarball}`, '--prefer-offline', '--no-audit', '--no-fund'], {
-    cwd: dir,
-    stdio: 'ignore',
-  });
-  for (const [file, text] of Object.entries(FILES)) writeFileSync(path.join(dir, file), text);
+  const dir = packedProject('cold-start', FILES);
   execFileSync(bin('wrangler'), ['deploy', '--dry-run', '--minify', '--outdir', 'out'], {
     cwd: dir,
     stdio: 'ignore',

@@ -104,6 +104,23 @@ describe('violet.fetch, called as a runtime calls it', () => {
     expect(pulled).toBeLessThan(10);
   });
 
+  test('a body longer than its declared Content-Length (a Request made in code) is still held to the limit', async () => {
+    const violet = violetWebhooks({ secret: SECRET, limit: 1024 });
+    let ran = false;
+    violet.on('*', () => void (ran = true));
+    const d = delivery('ORDER_SHIPPED');
+    expect(d.body.length).toBeGreaterThan(1024);
+    const res = await violet.fetch(
+      new Request(URL, {
+        method: 'POST',
+        headers: { ...d.headers, 'content-length': '100' },
+        body: d.body,
+      }),
+    );
+    expect(res.status).toBe(413);
+    expect(ran).toBe(false);
+  });
+
   test('no body at all: the signature of an empty body is checked like any other', async () => {
     const violet = violetWebhooks({ secret: SECRET });
     const d = delivery('ORDER_SHIPPED');

