@@ -14,7 +14,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bin, packedProject } from './packed-project.mjs';
+import { bin, denoRun, packedProject } from './packed-project.mjs';
 import { headersFor, idHeaderFor, orderOfSize } from './payloads.mjs';
 import { post } from './post.mjs';
 
@@ -60,17 +60,7 @@ const worker :Workerd.Worker = (
 const RUNTIMES = {
   node: () => [process.execPath, ['node.mjs']],
   bun: () => [bin('bun'), ['bun.mjs']],
-  deno: () => [
-    bin('deno'),
-    [
-      'run',
-      '--allow-net=127.0.0.1',
-      '--allow-read',
-      '--allow-env',
-      '--node-modules-dir=manual',
-      'deno.mjs',
-    ],
-  ],
+  deno: () => denoRun('deno.mjs'),
   workerd: (port, dir) => {
     writeFileSync(path.join(dir, `config-${port}.capnp`), capnp(port));
     return [bin('workerd'), ['serve', `config-${port}.capnp`]];

@@ -8,6 +8,19 @@ import path from 'node:path';
 export const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
 export const bin = (name) => path.join(root, 'node_modules/.bin', name);
 
+/** How the benchmarks run a server file with Deno: loopback only, the package from node_modules. */
+export const denoRun = (file) => [
+  bin('deno'),
+  [
+    'run',
+    '--allow-net=127.0.0.1',
+    '--allow-read',
+    '--allow-env',
+    '--node-modules-dir=manual',
+    file,
+  ],
+];
+
 export function packedProject(label, files = {}, dependencies = []) {
   const dir = mkdtempSync(path.join(tmpdir(), `violet-${label}-`));
   execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], {

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bin, packedProject, root } from './packed-project.mjs';
+import { bin, denoRun, packedProject, root } from './packed-project.mjs';
 import { orderOfSize } from './payloads.mjs';
 import { luaScript, pinned, requireWrk, wrk } from './wrk.mjs';
 
@@ -24,17 +24,7 @@ const SIZES = [
 const RUNTIMES = {
   'Node.js (@hono/node-server)': [process.execPath, ['node.mjs']],
   'Bun (Bun.serve)': [bin('bun'), ['bun.mjs']],
-  'Deno (Deno.serve)': [
-    bin('deno'),
-    [
-      'run',
-      '--allow-net=127.0.0.1',
-      '--allow-read',
-      '--allow-env',
-      '--node-modules-dir=manual',
-      'deno.mjs',
-    ],
-  ],
+  'Deno (Deno.serve)': denoRun('deno.mjs'),
 };
 
 const installed = (name) =>

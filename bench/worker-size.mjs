@@ -18,6 +18,22 @@ const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
 const TARGET_KB = 40;
 
 const LISTEN = `(event) => console.log(event.id)`;
+
+/** A Worker for a library whose `Webhook(secret).verify(body, headers)` verifies and parses. */
+const verifyingWorker = (library, secret) => `import { Webhook } from '${library}';
+const webhook = new Webhook('${secret}');
+const listen = ${LISTEN};
+export default {
+  async fetch(request) {
+    const body = await request.text();
+    try {
+      listen(webhook.verify(body, Object.fromEntries(request.headers)));
+    } catch {
+      return new Response('bad signature', { status: 401 });
+    }
+    return new Response('ok');
+  },
+};`;
 const WORKERS = {
   violet: `import { violetWebhooks } from 'express-violet-webhooks';
 const violet = violetWebhooks({ secret: 'a-secret' });
@@ -28,34 +44,8 @@ const webhooks = new Webhooks({ secret: 'a-secret' });
 webhooks.on('push', ${LISTEN});
 const middleware = createWebMiddleware(webhooks, { path: '/webhooks' });
 export default { fetch: (request) => middleware(request) };`,
-  standardwebhooks: `import { Webhook } from 'standardwebhooks';
-const webhook = new Webhook('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
-const listen = ${LISTEN};
-export default {
-  async fetch(request) {
-    const body = await request.text();
-    try {
-      listen(webhook.verify(body, Object.fromEntries(request.headers)));
-    } catch {
-      return new Response('bad signature', { status: 401 });
-    }
-    return new Response('ok');
-  },
-};`,
-  svix: `import { Webhook } from 'svix';
-const webhook = new Webhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
-const listen = ${LISTEN};
-export default {
-  async fetch(request) {
-    const body = await request.text();
-    try {
-      listen(webhook.verify(body, Object.fromEntries(request.headers)));
-    } catch {
-      return new Response('bad signature', { status: 401 });
-    }
-    return new Response('ok');
-  },
-};`,
+  standardwebhooks: verifyingWorker('standardwebhooks', 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'),
+  svix: verifyingWorker('svix', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'),
 };
 
 /** Bundles one Worker with wrangler in a folder under the repository; returns its bytes. */
