@@ -41,4 +41,10 @@ export { captureRawBody } from './express/capture-raw-body';
 
 export { MemoryDedupeStore } from './dedupe/memory-store';
 export type { MemoryDedupeStoreOptions } from './dedupe/memory-store';
-export type { DedupeStore, ClaimResult, ClaimOptions } from './dedupe/dedupe-store';
+export type {
+  DedupeStore,
+  ClaimResult,
+  ClaimOptions,
+  ClaimedEvent,
+  ReleaseDetails,
+} from './dedupe/dedupe-store';

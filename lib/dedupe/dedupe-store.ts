@@ -22,6 +22,40 @@ export type ClaimResult =
 export interface ClaimOptions {
   /** How long the claim lives if its holder never completes or releases it. */
   readonly leaseMs: number;
+  /**
+   * What the delivery says of the event, for a store that keeps a ledger (the Postgres store).
+   * The pipeline always passes it; a store may ignore it.
+   */
+  readonly event?: ClaimedEvent | undefined;
+}
+
+/**
+ * The event being claimed, as a ledger records it.
+ *
+ * @example
+ * await store.claim(event.id, { leaseMs: 60_000, event: { type: 'ORDER_SHIPPED', body, ... } });
+ */
+export interface ClaimedEvent {
+  /** The event type, canonical; Violet's own spelling for a type this package does not know. */
+  readonly type: string;
+  /** `x-violet-event-id-source`: the original event of a resent copy. */
+  readonly sourceEventId: string | undefined;
+  readonly orderId: number | undefined;
+  readonly bagId: number | undefined;
+  readonly entityId: string | undefined;
+  /** The body as received. */
+  readonly body: string;
+}
+
+/**
+ * Why a claim is given up: the error code of the failed processing.
+ *
+ * @example
+ * await store.release(eventId, token, { error: 'LISTENER_FAILED' });
+ */
+export interface ReleaseDetails {
+  /** A `VioletWebhookError` code (`LISTENER_FAILED`, `QUEUE_UNAVAILABLE`, ...). */
+  readonly error?: string | undefined;
 }
 
 /**
@@ -45,8 +79,11 @@ export interface DedupeStore {
   claim(eventId: string, options: ClaimOptions): Promise<ClaimResult>;
   /** Marks a claimed event as processed. A token that no longer holds the claim is ignored. */
   complete(eventId: string, token: string): Promise<void>;
-  /** Gives a claim up so that the next delivery processes the event. Ignores a stale token. */
-  release(eventId: string, token: string): Promise<void>;
+  /**
+   * Gives a claim up so that the next delivery processes the event. Ignores a stale token.
+   * `details` says why, for a store that keeps a ledger.
+   */
+  release(eventId: string, token: string, details?: ReleaseDetails): Promise<void>;
 }
 
 /** Violet retries for 24 hours; processed ids are remembered a little longer. */

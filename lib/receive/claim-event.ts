@@ -1,5 +1,6 @@
-import type { DedupeStore } from '../dedupe/dedupe-store';
-import { VioletWebhookError } from '../errors';
+import type { ClaimedEvent, DedupeStore } from '../dedupe/dedupe-store';
+import { VioletWebhookError, isVioletWebhookError } from '../errors';
+import type { VioletEvent } from '../events';
 
 /** A claim held on an event id, to complete on success or release on failure. */
 export interface Claim {
@@ -22,13 +23,15 @@ function unavailable(eventType: string, eventId: string, cause: unknown): Violet
  */
 export async function claimEvent(
   store: DedupeStore,
-  eventType: string,
-  eventId: string,
+  event: VioletEvent,
+  body: string,
   leaseMs: number,
 ): Promise<Claim | 'done'> {
+  const eventType = event.family === 'unknown' ? event.rawType : event.type;
+  const eventId = event.id;
   let result;
   try {
-    result = await store.claim(eventId, { leaseMs });
+    result = await store.claim(eventId, { leaseMs, event: claimed(event, eventType, body) });
   } catch (error) {
     throw unavailable(eventType, eventId, error);
   }
@@ -41,16 +44,41 @@ export async function claimEvent(
   );
 }
 
-/** Records the outcome of processing. Returns the store's error, if any, for reporting. */
+/** What a ledger keeps of the event. */
+function claimed(event: VioletEvent, type: string, body: string): ClaimedEvent {
+  const order = event.family === 'order' ? event : undefined;
+  return {
+    type,
+    sourceEventId: event.sourceEventId,
+    orderId: order?.orderId,
+    bagId: order?.bagId,
+    entityId: event.entityId,
+    body,
+  };
+}
+
+/** The code a ledger records for a failure: the package's own, or the error's name. */
+function failureCode(error: unknown): string {
+  if (isVioletWebhookError(error)) return error.code;
+  return error instanceof Error ? error.name : 'Error';
+}
+
+/**
+ * Records the outcome of processing: success, or the failure that releases the claim. Returns
+ * the store's error, if any, for reporting.
+ */
 export async function settleClaim(
   claim: Claim | undefined,
-  succeeded: boolean,
+  outcome: true | { readonly failure: unknown },
   eventType: string,
 ): Promise<VioletWebhookError | undefined> {
   if (claim === undefined) return undefined;
   try {
-    if (succeeded) await claim.store.complete(claim.eventId, claim.token);
-    else await claim.store.release(claim.eventId, claim.token);
+    if (outcome === true) await claim.store.complete(claim.eventId, claim.token);
+    else {
+      const details = { error: failureCode(outcome.failure) };
+      await claim.store.release(claim.eventId, claim.token, details);
+    }
     return undefined;
   } catch (error) {
     return unavailable(eventType, claim.eventId, error);

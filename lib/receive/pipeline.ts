@@ -132,7 +132,7 @@ export class Pipeline {
       if (holder !== undefined) holder.violet = event;
       // 9. The claim on the event id.
       const store = this.options.dedupe;
-      const claim = store && (await claimEvent(store, eventType, h.eventId, this.options.leaseMs));
+      const claim = store && (await claimEvent(store, event, raw.text, this.options.leaseMs));
       if (claim === 'done') {
         debug('duplicate %s %s', eventType, h.eventId);
         return { status: 200, body: DUPLICATE, event };
@@ -189,12 +189,13 @@ export class Pipeline {
         await t.send(target, carrier, () => job(carrier));
       }
     } catch (cause) {
-      this.reportIf(await settleClaim(claim, false, event.type));
-      throw new VioletWebhookError(
+      const failure = new VioletWebhookError(
         'QUEUE_UNAVAILABLE',
         'the delivery could not be queued, so it is not acknowledged; Violet will retry',
         { eventType: event.type, eventId: event.id, cause },
       );
+      this.reportIf(await settleClaim(claim, { failure }, event.type));
+      throw failure;
     }
     // Stored: the answer need not wait for the claim's completion. Should completing fail, the
     // claim expires after its lease, and a copy sent after that finds the job id taken.
@@ -244,7 +245,7 @@ export class Pipeline {
       );
     }
     if (failure !== undefined) {
-      this.reportIf(await settleClaim(claim, false, event.type));
+      this.reportIf(await settleClaim(claim, { failure }, event.type));
       throw failure;
     }
     return this.succeed(event, claim);
@@ -275,7 +276,7 @@ export class Pipeline {
       async (error: unknown) => {
         settled?.(error);
         if (isVioletWebhookError(error)) this.report(error);
-        this.reportIf(await settleClaim(claim, false, event.type));
+        this.reportIf(await settleClaim(claim, { failure: error }, event.type));
       },
     );
     later?.(work);

@@ -1,0 +1,136 @@
+import createDebug from 'debug';
+import { checkKeys } from '../check-keys';
+import { migrate } from './migrate';
+import { checkPool, explain, type PostgresClientLike, type PostgresPoolLike } from './pool';
+import { checkSchema, tableNames } from './schema-sql';
+
+const debug = createDebug('violet-webhooks:postgres');
+
+/**
+ * Options of {@link PostgresInbox}.
+ *
+ * @example
+ * new PostgresInbox(pool, { schema: 'webhooks' });
+ */
+export interface PostgresInboxOptions {
+  /** The schema that holds the tables. Default `'public'`. */
+  schema?: string | undefined;
+}
+
+/**
+ * What `inbox.once()` needs of an event: a `VioletEvent` fits.
+ *
+ * @example
+ * await inbox.once({ id: 'evt-1', type: 'ORDER_SHIPPED' }, fn);
+ */
+export interface InboxEvent {
+  readonly id: string;
+  readonly type: string;
+  /** Set on a copy resent through Violet's API: the key is then the original event's id. */
+  readonly sourceEventId?: string | undefined;
+}
+
+/**
+ * What `inbox.once()` resolves to: whether `fn` ran (and committed), with what it returned.
+ *
+ * @example
+ * const r = await inbox.once(event, fn);
+ * if (!r.ran) log('already applied');
+ */
+export type InboxResult<T> = { readonly ran: true; readonly value: T } | { readonly ran: false };
+
+/**
+ * Options of one `inbox.once()`.
+ *
+ * @example
+ * await inbox.once(event, fn, { scope: 'emails' });
+ */
+export interface InboxOnceOptions {
+  /** For several listeners of one event, each applied once: a name per listener. */
+  scope?: string | undefined;
+}
+
+/**
+ * Exactly-once effects: `once()` records the event in the same transaction as what its function
+ * writes, so that those writes happen once per Violet event, across retries, resends, crashes and
+ * instances.
+ *
+ * @example
+ * const inbox = new PostgresInbox(pool);
+ * violet.on('ORDER_SHIPPED', (event) =>
+ *   inbox.once(event, (db) => db.query('UPDATE orders SET status = $1 WHERE violet_id = $2', ['SHIPPED', event.orderId])),
+ * );
+ */
+export class PostgresInbox<C extends PostgresClientLike = PostgresClientLike> {
+  /** The schema that holds the tables. */
+  readonly schema: string;
+  private readonly insertText: string;
+
+  constructor(
+    private readonly pool: PostgresPoolLike<C>,
+    options: PostgresInboxOptions = {},
+  ) {
+    checkPool('PostgresInbox', pool);
+    checkKeys('PostgresInbox', options, ['schema']);
+    this.schema = checkSchema('PostgresInbox', options.schema);
+    this.insertText = `INSERT INTO ${tableNames(this.schema).inbox} (event_key, scope, event_id, type)
+VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`;
+  }
+
+  /**
+   * In one transaction: records the event's key (its `sourceEventId` for a resent copy, else its
+   * id; per `scope`), and runs `fn` with the transaction's client; commits both or neither. The
+   * same key a second time, concurrently or later, in any process, runs nothing. A throw of `fn`
+   * rolls back and is rethrown, so that the delivery fails and Violet's retry runs it again.
+   */
+  async once<T>(
+    event: InboxEvent,
+    fn: (client: C) => T | Promise<T>,
+    options: InboxOnceOptions = {},
+  ): Promise<InboxResult<T>> {
+    checkKeys('inbox.once', options, ['scope']);
+    if (options.scope !== undefined && typeof options.scope !== 'string') {
+      throw new TypeError('express-violet-webhooks: inbox.once scope must be a string');
+    }
+    const key = event.sourceEventId ?? event.id;
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      let inserted;
+      try {
+        inserted = await client.query(this.insertText, [
+          key,
+          options.scope ?? '',
+          event.id,
+          event.type,
+        ]);
+      } catch (error) {
+        throw explain(error, this.schema);
+      }
+      if (inserted.rowCount === 0) {
+        // Applied already (this waited for a concurrent transaction of the same key to commit).
+        await client.query('ROLLBACK');
+        debug('inbox: %s %s applied already', event.type, event.id);
+        return { ran: false };
+      }
+      const value = await fn(client);
+      await client.query('COMMIT');
+      return { ran: true, value };
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = new Error('rollback failed');
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Creates the tables, if they are not there yet (idempotent). */
+  migrate(): Promise<void> {
+    return migrate(this.pool, this.schema);
+  }
+}

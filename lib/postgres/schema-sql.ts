@@ -1,0 +1,75 @@
+import { optionError } from '../check-option';
+
+/**
+ * Options of {@link postgresSchemaSql}.
+ *
+ * @example
+ * postgresSchemaSql({ schema: 'webhooks' });
+ */
+export interface PostgresSchemaOptions {
+  /** The schema that holds the tables. Default `'public'`. */
+  schema?: string | undefined;
+}
+
+/** A schema name as Postgres writes an unquoted identifier, so that it needs no escaping. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+
+/** Checks a `schema` option; `owner` is what the TypeError names. */
+export function checkSchema(owner: string, value: unknown): string {
+  if (value === undefined) return 'public';
+  if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
+    optionError(owner, 'schema', 'must be a plain identifier: letters, digits, _ and $');
+  }
+  return value;
+}
+
+/** The quoted names of the package's tables in `schema`. */
+export function tableNames(schema: string): { events: string; inbox: string } {
+  return {
+    events: `"${schema}".violet_webhook_events`,
+    inbox: `"${schema}".violet_webhook_inbox`,
+  };
+}
+
+/**
+ * The SQL that creates the package's tables, for the app's own migration tool; every statement
+ * is idempotent. `store.migrate()` and `violet-webhooks postgres migrate` apply it.
+ *
+ * @example
+ * fs.writeFileSync('migrations/0007_violet_webhooks.sql', postgresSchemaSql());
+ */
+export function postgresSchemaSql(options: PostgresSchemaOptions = {}): string {
+  const schema = checkSchema('postgresSchemaSql', options.schema);
+  const { events, inbox } = tableNames(schema);
+  return `-- express-violet-webhooks: the event ledger and claims, and the inbox of exactly-once effects.
+CREATE SCHEMA IF NOT EXISTS "${schema}";
+
+CREATE TABLE IF NOT EXISTS ${events} (
+  event_id text PRIMARY KEY,
+  source_event_id text,
+  type text NOT NULL,
+  order_id bigint,
+  bag_id bigint,
+  entity_id text,
+  state text NOT NULL CHECK (state IN ('claimed', 'done', 'failed')),
+  token text,
+  lease_until timestamptz,
+  attempts integer NOT NULL DEFAULT 1,
+  last_error text,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  done_at timestamptz,
+  body text
+);
+CREATE INDEX IF NOT EXISTS violet_webhook_events_received_at
+  ON ${events} (received_at);
+
+CREATE TABLE IF NOT EXISTS ${inbox} (
+  event_key text NOT NULL,
+  scope text NOT NULL DEFAULT '',
+  event_id text NOT NULL,
+  type text NOT NULL,
+  processed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (event_key, scope)
+);
+`;
+}
