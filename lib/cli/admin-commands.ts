@@ -2,7 +2,7 @@ import { VioletAdmin, type WebhookDelivery } from '../admin';
 import { assertEventTypes, assertHttpsUrl } from '../admin/check-input';
 import { EVENT_TYPES_BY_FAMILY, canonicalEventType, familyOf } from '../event-types';
 import { SHOW_HELP, exit, type Command, type CommandResult, type Out } from './command';
-import { expectPositionals, parse } from './parse-args';
+import { expectPositionals, parse, since } from './parse-args';
 import { duration, table } from './table';
 import { UsageError, type CommandName } from './usage';
 
@@ -23,19 +23,6 @@ function adminFromEnv(live: boolean, command: CommandName): VioletAdmin {
     environment: live ? 'live' : 'sandbox',
     baseUrl: env.VIOLET_API_URL === '' ? undefined : env.VIOLET_API_URL,
   });
-}
-
-/** `30m`, `24h`, `3d`, or a date: the moment that far back. */
-function since(value: string, command: CommandName): Date {
-  const match = /^(\d+)([smhd])$/.exec(value);
-  const unit = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
-  const ms = match
-    ? Date.now() - Number(match[1]) * unit[match[2] as keyof typeof unit]
-    : Date.parse(value);
-  if (Number.isNaN(ms)) {
-    throw new UsageError(`--since must be like 30m, 24h, 3d or a date, not ${value}`, command);
-  }
-  return new Date(ms);
 }
 
 /** Checks an argument the way the API would, as a usage error (exit 2) before any call. */

@@ -2,6 +2,7 @@
 import { ADMIN_COMMANDS } from './admin-commands';
 import type { Command } from './command';
 import { sendCommand, signCommand, typesCommand } from './local-commands';
+import { eventsCommand, postgresCommand } from './postgres-commands';
 import { queueCommand } from './queue-command';
 import { HELP, UsageError, type CommandName } from './usage';
 
@@ -13,6 +14,8 @@ const COMMANDS: Record<Exclude<CommandName, 'main'>, Command> = {
   sign: signCommand,
   types: typesCommand,
   queue: queueCommand,
+  postgres: postgresCommand,
+  events: eventsCommand,
   subscribe: ADMIN_COMMANDS.subscribe,
   subscriptions: ADMIN_COMMANDS.subscriptions,
   deliveries: ADMIN_COMMANDS.deliveries,

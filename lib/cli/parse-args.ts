@@ -43,3 +43,16 @@ export function expectPositionals(parsed: Parsed, count: number, command: Comman
   if (extra !== undefined) throw new UsageError(`unexpected argument: ${extra}`, command);
   return parsed.positionals;
 }
+
+/** `30m`, `24h`, `3d`, or a date: the moment that far back. */
+export function since(value: string, command: CommandName): Date {
+  const match = /^(\d+)([smhd])$/.exec(value);
+  const unit = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
+  const ms = match
+    ? Date.now() - Number(match[1]) * unit[match[2] as keyof typeof unit]
+    : Date.parse(value);
+  if (Number.isNaN(ms)) {
+    throw new UsageError(`--since must be like 30m, 24h, 3d or a date, not ${value}`, command);
+  }
+  return new Date(ms);
+}

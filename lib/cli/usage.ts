@@ -21,6 +21,8 @@ Commands:
   recover --since 3d     resend what Violet gave up on
   queue stats|failed|retry
                          the BullMQ queue of the durable hand-off: counts, failed jobs, replay
+  postgres sql|migrate   the tables of the Postgres store and inbox: print or apply their SQL
+  events                 the Postgres store's ledger: what arrived, what failed and why
 
 Run 'violet-webhooks <command> --help' for a command's options.
 The secret may come from VIOLET_APP_SECRET instead of --secret, to keep it out of shell history.
@@ -104,6 +106,28 @@ Options:
   --name N            the queue's name (default: violet-webhooks)
   --prefix P          BullMQ's key prefix, as given to bullmqQueue()
   --json              JSON only`,
+  postgres: `Usage: violet-webhooks postgres sql|migrate [--schema S] [--database-url URL]
+
+The tables of PostgresDedupeStore and PostgresInbox (needs pg installed for migrate).
+  sql                 prints their SQL, for your own migration tool
+  migrate             creates them in the database, if they are not there yet
+
+Options:
+  --schema S          the schema that holds them (default: public)
+  --database-url URL  the database (default: $DATABASE_URL)`,
+  events: `Usage: violet-webhooks events [--state S] [--since 24h] [--type T] [--schema S] [--limit N] [--json] [--database-url URL]
+
+The ledger of PostgresDedupeStore, newest first: every event received, its state, attempts and
+last error (needs pg installed).
+
+Options:
+  --state S           claimed, done or failed
+  --since AGE         30m, 24h (the default), 3d, or a date
+  --type T            one event type
+  --schema S          the schema of the tables (default: public)
+  --limit N           at most N events (default: 100)
+  --json              the records as JSON
+  --database-url URL  the database (default: $DATABASE_URL)`,
 } as const;
 
 /** A command of `violet-webhooks`. */

@@ -1,0 +1,82 @@
+import { violetWebhooks } from '../../lib';
+import { PostgresDedupeStore, postgresSchemaSql } from '../../lib/postgres';
+import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
+import { cli } from '../helpers/cli';
+import { SECRET, delivery } from '../helpers/deliveries';
+import { describeWithPostgres, TestSchema } from '../helpers/postgres';
+
+describe('violet-webhooks postgres sql', () => {
+  test('prints the SQL of postgresSchemaSql, for a schema', async () => {
+    const run = await cli(['postgres', 'sql', '--schema', 'webhooks']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(postgresSchemaSql({ schema: 'webhooks' }).trim());
+  });
+
+  test('usage errors exit 2 and name the fix', async () => {
+    expect((await cli(['postgres', 'drop'])).code).toBe(2);
+    const bad = await cli(['postgres', 'sql', '--schema', 'a;b']);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('plain identifier')]);
+    const noDb = await cli(['postgres', 'migrate'], { env: { DATABASE_URL: '' } });
+    expect([noDb.code, noDb.stderr]).toEqual([2, expect.stringContaining('--database-url')]);
+    expect((await cli(['events', '--state', 'lost'])).code).toBe(2);
+  });
+});
+
+describeWithPostgres('violet-webhooks postgres migrate and events', (url) => {
+  let db: TestSchema;
+  beforeEach(() => void (db = new TestSchema(url)));
+  afterEach(() => db.drop());
+
+  test('migrate creates the tables (twice is fine); events lists the ledger', async () => {
+    const env = { DATABASE_URL: url };
+    const missing = await cli(['events', '--schema', db.name], { env });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`violet-webhooks postgres migrate --schema ${db.name}`);
+    for (let i = 0; i < 2; i++) {
+      const run = await cli(['postgres', 'migrate', '--schema', db.name], { env });
+      expect([run.code, run.stdout]).toEqual([0, expect.stringContaining(db.name)]);
+    }
+    const store = new PostgresDedupeStore(db.pool, { schema: db.name });
+    const violet = violetWebhooks({ secret: SECRET, dedupe: store });
+    violet.on('error', () => undefined);
+    violet.on('ORDER_REFUNDED', () => {
+      throw new Error('refund failed');
+    });
+    const app = appWith(EXPRESS_VERSIONS[0][1], violet);
+    await deliver(app, delivery('ORDER_SHIPPED', { eventId: 'cli-ok' }));
+    await deliver(app, delivery('ORDER_REFUNDED', { eventId: 'cli-failed' }));
+
+    const all = await cli(['events', '--schema', db.name, '--database-url', url]);
+    expect(all.code).toBe(0);
+    const lines = all.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^RECEIVED\s+EVENT\s+TYPE\s+STATE\s+ATTEMPTS\s+ERROR\s+ORDER\s+BAG$/);
+    expect(lines.slice(1, 3).map((l) => l.split(/\s+/).slice(1, 6))).toEqual([
+      ['cli-failed', 'ORDER_REFUNDED', 'failed', '1', 'LISTENER_FAILED'],
+      ['cli-ok', 'ORDER_SHIPPED', 'done', '1', '-'],
+    ]);
+    expect(lines[3]).toBe('2 events.');
+
+    const json = await cli(
+      ['events', '--schema', db.name, '--state', 'failed', '--since', '1h', '--json'],
+      { env },
+    );
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({ eventId: 'cli-failed', state: 'failed', body: null }),
+    ]);
+    const typed = await cli(['events', '--schema', db.name, '--type', 'ORDER_SHIPPED', '--json'], {
+      env,
+    });
+    expect((JSON.parse(typed.stdout) as Array<{ eventId: string }>).map((r) => r.eventId)).toEqual([
+      'cli-ok',
+    ]);
+  });
+
+  test('a database that cannot be reached exits 1 without a password in the message', async () => {
+    const run = await cli(['events'], {
+      env: { DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/test' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toContain('hunter2');
+  });
+});

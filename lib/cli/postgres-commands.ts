@@ -1,0 +1,125 @@
+import { PostgresDedupeStore } from '../postgres/dedupe-store';
+import type { LedgerRecord, LedgerState } from '../postgres/ledger';
+import type { PostgresPoolLike } from '../postgres/pool';
+import { postgresSchemaSql } from '../postgres/schema-sql';
+import { SHOW_HELP, exit, type CommandResult, type Out } from './command';
+import { expectPositionals, parse, since } from './parse-args';
+import { table } from './table';
+import { UsageError, type CommandName } from './usage';
+
+/** What the commands use of node-postgres, loaded only for them: pg is an optional dependency. */
+interface Pg {
+  Pool: new (config: {
+    connectionString: string;
+    max: number;
+    connectionTimeoutMillis: number;
+  }) => PostgresPoolLike & { end(): Promise<void> };
+}
+
+function loadPg(): Pg {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('pg') as Pg;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
+      throw new Error('the Postgres commands need node-postgres: npm install pg');
+    }
+    throw error;
+  }
+}
+
+/** Runs `fn` with a pool on the database of `--database-url` or DATABASE_URL, then ends it. */
+async function withPool<T>(
+  url: string | undefined,
+  command: CommandName,
+  fn: (pool: PostgresPoolLike) => Promise<T>,
+): Promise<T> {
+  const connectionString = url ?? process.env.DATABASE_URL ?? '';
+  if (connectionString === '') {
+    throw new UsageError('the database is needed: --database-url URL, or DATABASE_URL', command);
+  }
+  const { Pool } = loadPg();
+  const pool = new Pool({ connectionString, max: 1, connectionTimeoutMillis: 10_000 });
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** `violet-webhooks postgres sql|migrate [--schema S]`. */
+export async function postgresCommand(args: readonly string[], out: Out): Promise<CommandResult> {
+  const p = parse('postgres', args, ['schema', 'database-url']);
+  if (p.help) return SHOW_HELP;
+  const [action] = expectPositionals(p, 1, 'postgres');
+  if (action !== 'sql' && action !== 'migrate') {
+    throw new UsageError('say what to do: sql or migrate', 'postgres');
+  }
+  const schema = p.options.schema;
+  let sql: string;
+  try {
+    sql = postgresSchemaSql({ schema });
+  } catch {
+    throw new UsageError(
+      '--schema must be a plain identifier: letters, digits, _ and $',
+      'postgres',
+    );
+  }
+  if (action === 'sql') return (out(sql.trimEnd()), exit(0));
+  await withPool(p.options['database-url'], 'postgres', (pool) =>
+    new PostgresDedupeStore(pool, { schema }).migrate(),
+  );
+  out(`The tables of express-violet-webhooks are in schema ${schema ?? 'public'}.`);
+  return exit(0);
+}
+
+const STATES: readonly string[] = ['claimed', 'done', 'failed'];
+
+const cells = (r: LedgerRecord): string[] => [
+  r.receivedAt.toISOString(),
+  r.eventId,
+  r.type,
+  r.state,
+  String(r.attempts),
+  r.lastError ?? '-',
+  r.orderId === null ? '-' : String(r.orderId),
+  r.bagId === null ? '-' : String(r.bagId),
+];
+
+/** `violet-webhooks events [--state S] [--since 24h] [--type T] [--schema S] [--json]`. */
+export async function eventsCommand(args: readonly string[], out: Out): Promise<CommandResult> {
+  const p = parse(
+    'events',
+    args,
+    ['state', 'since', 'type', 'schema', 'limit', 'database-url'],
+    ['json'],
+  );
+  if (p.help) return SHOW_HELP;
+  expectPositionals(p, 0, 'events');
+  const { state, type, schema } = p.options;
+  if (state !== undefined && !STATES.includes(state)) {
+    throw new UsageError(`--state must be one of ${STATES.join(', ')}`, 'events');
+  }
+  const limit = Number(p.options.limit ?? 100);
+  if (!Number.isSafeInteger(limit) || limit <= 0) {
+    throw new UsageError('--limit must be a positive whole number', 'events');
+  }
+  const from = since(p.options.since ?? '24h', 'events');
+  const records = await withPool(p.options['database-url'], 'events', (pool) => {
+    let store;
+    try {
+      store = new PostgresDedupeStore(pool, { schema });
+    } catch (error) {
+      throw new UsageError(
+        (error as Error).message.replace(/^express-violet-webhooks: /, ''),
+        'events',
+      );
+    }
+    return store.events({ state: state as LedgerState | undefined, type, since: from, limit });
+  });
+  if (p.flags.has('json')) return (out(JSON.stringify(records, null, 2)), exit(0));
+  const headers = ['RECEIVED', 'EVENT', 'TYPE', 'STATE', 'ATTEMPTS', 'ERROR', 'ORDER', 'BAG'];
+  for (const line of table(headers, records.map(cells))) out(line);
+  out(`${records.length} ${records.length === 1 ? 'event' : 'events'}.`);
+  return exit(0);
+}
