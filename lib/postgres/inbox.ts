@@ -1,7 +1,13 @@
 import createDebug from 'debug';
 import { checkKeys } from '../check-keys';
 import { migrate } from './migrate';
-import { checkPool, explain, type PostgresClientLike, type PostgresPoolLike } from './pool';
+import {
+  checkout,
+  checkPool,
+  explain,
+  type PostgresClientLike,
+  type PostgresPoolLike,
+} from './pool';
 import { checkSchema, tableNames } from './schema-sql';
 
 const debug = createDebug('violet-webhooks:postgres');
@@ -93,7 +99,7 @@ VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`;
       throw new TypeError('express-violet-webhooks: inbox.once scope must be a string');
     }
     const key = event.sourceEventId ?? event.id;
-    const client = await this.pool.connect();
+    const { client, giveBack } = await checkout(this.pool.connect());
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -125,7 +131,7 @@ VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`;
       }
       throw error;
     } finally {
-      client.release(broken);
+      giveBack(broken);
     }
   }
 

@@ -1,4 +1,4 @@
-import { explain, type PostgresPoolLike } from './pool';
+import { checkout, explain, type PostgresPoolLike } from './pool';
 import { postgresSchemaSql } from './schema-sql';
 
 /**
@@ -6,7 +6,7 @@ import { postgresSchemaSql } from './schema-sql';
  * together do not race each other's `CREATE`.
  */
 export async function migrate(pool: PostgresPoolLike, schema: string): Promise<void> {
-  const client = await pool.connect();
+  const { client, giveBack } = await checkout(pool.connect());
   let failure: unknown;
   try {
     await client.query('BEGIN');
@@ -18,6 +18,6 @@ export async function migrate(pool: PostgresPoolLike, schema: string): Promise<v
     await client.query('ROLLBACK').catch(() => undefined);
     throw explain(error, schema);
   } finally {
-    client.release(failure instanceof Error ? failure : undefined);
+    giveBack(failure instanceof Error ? failure : undefined);
   }
 }

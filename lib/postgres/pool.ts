@@ -24,6 +24,9 @@ export interface PostgresClientLike {
   query(text: string, values?: unknown[]): Promise<PostgresResultLike>;
   /** Gives the connection back; with an error, the pool closes it instead. */
   release(error?: Error | boolean): void;
+  /** node-postgres's events: a connection lost while out of the pool emits `'error'`. */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /**
@@ -51,6 +54,26 @@ export function checkPool(owner: string, pool: unknown): void {
       `express-violet-webhooks: ${owner} needs a pool shaped like pg.Pool (query and connect)`,
     );
   }
+}
+
+const ignore = (): void => undefined;
+
+/**
+ * Takes a connection out of the pool. While it is out, node-postgres emits the loss of its
+ * server as an `'error'` event that nobody else listens to, which would crash the process; the
+ * failure reaches the caller through its query instead. `giveBack` returns it (with an error,
+ * the pool closes it).
+ */
+export async function checkout<C extends PostgresClientLike>(
+  connecting: Promise<C>,
+): Promise<{ client: C; giveBack: (error?: Error) => void }> {
+  const client = await connecting;
+  client.on?.('error', ignore);
+  const giveBack = (error?: Error): void => {
+    client.removeListener?.('error', ignore);
+    client.release(error);
+  };
+  return { client, giveBack };
 }
 
 /** SQLSTATEs of a missing table or schema. */
@@ -106,12 +129,12 @@ export async function queryWithin(
     }, timeoutMs);
   });
   try {
-    const connecting = pool.connect().then((client) => {
-      if (late) client.release();
-      return client;
+    const connecting = checkout(pool.connect()).then((out) => {
+      if (late) out.giveBack();
+      return out;
     });
     connecting.catch(() => undefined);
-    const client = await Promise.race([connecting, timeout]);
+    const { client, giveBack } = await Promise.race([connecting, timeout]);
     let failure: unknown;
     try {
       return await Promise.race([client.query(text, values), timeout]);
@@ -120,7 +143,7 @@ export async function queryWithin(
       debug('statement failed: %s', sqlState(error) ?? (late ? 'timeout' : 'connection'));
       throw explain(error, schema);
     } finally {
-      client.release(late || !reusable(failure) ? new Error('closed after a failure') : undefined);
+      giveBack(late || !reusable(failure) ? new Error('closed after a failure') : undefined);
     }
   } finally {
     clearTimeout(timer);
