@@ -10,13 +10,11 @@
 // event). Each in ROUNDS rounds of runs in rotating order, after one uncounted warm-up round; a
 // ratio is taken within a round, the median shown. The two targets are printed first, then the
 // table, then each round.
-import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { createVioletWorker } from 'express-violet-webhooks/bullmq';
-import { headersFor, orderOfSize } from './payloads.mjs';
-import { post } from './post.mjs';
+import { acceptedPerSecond, median, rotated, startServer as start } from './accepted.mjs';
+import { orderOfSize } from './payloads.mjs';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -25,41 +23,11 @@ const JOBS = Number(process.env.JOBS ?? 4000);
 const SECRET = 'bench-queue-secret';
 const PREFIX = `vwbench-${process.pid}`;
 const body = orderOfSize(4 * 1024);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function startServer(kind) {
-  const child = spawn(process.execPath, [new URL('./queue-server.mjs', import.meta.url).pathname], {
-    env: { ...process.env, KIND: kind, SECRET, REDIS_URL, PREFIX },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve) => {
-    child.stdout.on('data', (chunk) => {
-      const match = /LISTENING (\d+)/.exec(chunk.toString());
-      if (match) resolve({ child, port: Number(match[1]) });
-    });
-  });
-}
-
-/** Deliveries accepted (200) per second, 32 at a time over keep-alive, for SECONDS. */
-async function load(port, tag) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-  const headers = headersFor('violet', body, SECRET);
-  let accepted = 0;
-  let sequence = 0;
-  const until = Date.now() + SECONDS * 1000;
-  const one = async () => {
-    const headersOfOne = { ...headers, 'x-violet-event-id': `${tag}-${sequence++}` };
-    const status = await post({ port, agent, headers: headersOfOne, body }).catch(() => 0);
-    if (status === 200) accepted += 1;
-  };
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (Date.now() < until) await one();
-    }),
-  );
-  agent.destroy();
-  return accepted / SECONDS;
-}
+const startServer = (kind) =>
+  start('./queue-server.mjs', { KIND: kind, SECRET, REDIS_URL, PREFIX });
+const load = (port, tag) =>
+  acceptedPerSecond({ port, body, secret: SECRET, tag, seconds: SECONDS });
 
 /** Fills a queue with JOBS jobs as the middleware writes them. */
 async function fill(name) {
@@ -131,8 +99,6 @@ const servers = {
   listenerAdds: await startServer('listener-adds'),
 };
 const workers = { violet, bare, parses };
-/** The names in a different order each round, so that no kind always runs first. */
-const rotated = (names, round) => names.map((_, i) => names[(i + round) % names.length]);
 const accept = [];
 const work = [];
 const progress = [];

@@ -80,6 +80,28 @@ describeWithPostgres('PostgresDedupeStore on a real PostgreSQL', (url) => {
       expect(results.filter((r) => r.state === 'in-flight')).toHaveLength(19);
     });
 
+    test('claims and completions of many events at once, on two instances, never deadlock', async () => {
+      const other = new PostgresDedupeStore(db.otherPool(), { schema: db.name });
+      const ids = Array.from({ length: 50 }, (_, i) => `batch-${i}`);
+      // Each instance claims every id twice, all in one turn: one in reverse order, the other with
+      // the odd ids first.
+      const reversed = [...ids, ...ids].reverse();
+      const oddFirst = [...ids.filter((_, i) => i % 2), ...ids.filter((_, i) => !(i % 2))];
+      const claims = await Promise.all([
+        ...reversed.map((id) => store.claim(id, LEASE).then((r) => [id, r, store] as const)),
+        ...[...oddFirst, ...oddFirst].map((id) =>
+          other.claim(id, LEASE).then((r) => [id, r, other] as const),
+        ),
+      ]);
+      const won = claims.filter(([, r]) => r.state === 'new');
+      expect(won.map(([id]) => id).sort()).toEqual([...ids].sort());
+      await Promise.all(
+        won.map(([id, r, owner]) => (r.state === 'new' ? owner.complete(id, r.token) : undefined)),
+      );
+      const again = await Promise.all(ids.map((id) => other.claim(id, LEASE)));
+      expect(again.every((r) => r.state === 'done')).toBe(true);
+    });
+
     test('a released claim is failed, with its error code, and the next claim takes it', async () => {
       const first = await store.claim('e2', { ...LEASE, event: ledgerEvent() });
       if (first.state !== 'new') throw new Error('not claimed');

@@ -3,16 +3,18 @@ import { checkKeys } from '../check-keys';
 import {
   checkDuration,
   DEFAULT_TTL_MS,
+  type ClaimedEvent,
   type ClaimOptions,
   type ClaimResult,
   type DedupeStore,
   type ReleaseDetails,
 } from '../dedupe/dedupe-store';
+import { Batcher, lockOrder } from './batch';
 import { readEvents, type LedgerQuery, type LedgerRecord } from './ledger';
 import { migrate } from './migrate';
 import { checkPool, queryWithin, type PostgresPoolLike, type PostgresResultLike } from './pool';
 import { pruneEvents } from './prune';
-import { checkSchema, tableNames } from './schema-sql';
+import { checkSchema } from './schema-sql';
 
 /**
  * Options of {@link PostgresDedupeStore}.
@@ -35,30 +37,31 @@ export interface PostgresDedupeStoreOptions {
 
 const OPTIONS = ['schema', 'leaseMs', 'keepDoneMs', 'keepBody', 'queryTimeoutMs'];
 
-/** The claim: one statement that inserts the event, or takes a failed or expired one over. */
-function claimSql(events: string): string {
-  return `WITH taken AS (
-  INSERT INTO ${events} AS e (event_id, source_event_id, type, order_id, bag_id, entity_id,
-    state, token, lease_until, attempts, received_at, body)
-  VALUES ($1, $2, $3, $4, $5, $6, 'claimed', $7, now() + $8::bigint * interval '1 millisecond',
-    1, now(), $9)
-  ON CONFLICT (event_id) DO UPDATE SET state = 'claimed', token = EXCLUDED.token,
-    lease_until = EXCLUDED.lease_until, attempts = e.attempts + 1, done_at = NULL,
-    body = COALESCE(EXCLUDED.body, e.body)
-  WHERE e.state = 'failed'
-    OR (e.state = 'claimed' AND e.lease_until <= now())
-    OR (e.state = 'done' AND e.done_at <= now() - $10::bigint * interval '1 millisecond')
-  RETURNING 1
-)
-SELECT 'new' AS state FROM taken
-UNION ALL
-SELECT state FROM ${events} WHERE event_id = $1 AND NOT EXISTS (SELECT 1 FROM taken)`;
+/** One claim waiting for its batch. */
+interface ClaimRequest {
+  readonly eventId: string;
+  readonly token: string;
+  readonly leaseMs: number;
+  readonly event: ClaimedEvent | undefined;
+}
+
+/** One completion waiting for its batch. */
+interface CompleteRequest {
+  readonly eventId: string;
+  readonly token: string;
+}
+
+function checkFlag(name: string, value: unknown): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TypeError(`express-violet-webhooks: PostgresDedupeStore ${name} must be a boolean`);
+  }
+  return value ?? false;
 }
 
 /**
  * A {@link DedupeStore} in the app's own Postgres, whose rows are also a ledger of every event
- * received: one atomic statement per step (claim, complete, release), correct across any number
- * of instances; a claim expires after its lease, a processed event answers duplicate for
+ * received: one atomic statement per step (claim, complete, release; the claims and completions
+ * due at the same moment share theirs), correct across any number of instances; a claim expires after its lease, a processed event answers duplicate for
  * `keepDoneMs`. Its tables are created by `migrate()` or the app's migrations
  * ({@link postgresSchemaSql}), never behind the app's back. When Postgres cannot be reached, every
  * step rejects within `queryTimeoutMs`, so the middleware answers 503 and Violet retries.
@@ -73,14 +76,13 @@ SELECT state FROM ${events} WHERE event_id = $1 AND NOT EXISTS (SELECT 1 FROM ta
 export class PostgresDedupeStore implements DedupeStore {
   /** The schema that holds the tables. */
   readonly schema: string;
-  private readonly table: string;
   private readonly leaseMs: number | undefined;
   private readonly keepDoneMs: number;
   private readonly keepBody: boolean;
   private readonly timeoutMs: number;
-  private readonly claimText: string;
-  private readonly completeText: string;
   private readonly releaseText: string;
+  private readonly claims: Batcher<ClaimRequest, string>;
+  private readonly completions: Batcher<CompleteRequest, void>;
 
   constructor(
     private readonly pool: PostgresPoolLike,
@@ -89,49 +91,57 @@ export class PostgresDedupeStore implements DedupeStore {
     checkPool('PostgresDedupeStore', pool);
     checkKeys('PostgresDedupeStore', options, OPTIONS);
     this.schema = checkSchema('PostgresDedupeStore', options.schema);
-    this.table = tableNames(this.schema).events;
     this.leaseMs = checkDuration('PostgresDedupeStore leaseMs', options.leaseMs);
     this.keepDoneMs =
       checkDuration('PostgresDedupeStore keepDoneMs', options.keepDoneMs) ?? DEFAULT_TTL_MS;
-    if (options.keepBody !== undefined && typeof options.keepBody !== 'boolean') {
-      throw new TypeError(
-        'express-violet-webhooks: PostgresDedupeStore keepBody must be a boolean',
-      );
-    }
-    this.keepBody = options.keepBody ?? false;
+    this.keepBody = checkFlag('keepBody', options.keepBody);
     this.timeoutMs =
       checkDuration('PostgresDedupeStore queryTimeoutMs', options.queryTimeoutMs) ?? 2000;
-    this.claimText = claimSql(this.table);
-    this.completeText = `UPDATE ${this.table} SET state = 'done', done_at = now(), token = NULL,
-  lease_until = NULL WHERE event_id = $1 AND token = $2`;
-    this.releaseText = `UPDATE ${this.table} SET state = 'failed', token = NULL, lease_until = NULL,
-  last_error = $3 WHERE event_id = $1 AND token = $2`;
+    const fn = `"${this.schema}".violet_webhook_`;
+    const claimText = `SELECT ${fn}claim($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS states`;
+    const completeText = `SELECT ${fn}complete($1, $2)`;
+    this.releaseText = `SELECT ${fn}release($1, $2, $3)`;
+    this.claims = new Batcher(async (requests) => {
+      const order = lockOrder(requests, (r) => r.eventId);
+      const sorted = order.map((i) => requests[i] as ClaimRequest);
+      const column = <T>(pick: (r: ClaimRequest) => T) => sorted.map(pick);
+      const { rows } = await this.run(claimText, [
+        column((r) => r.eventId),
+        column((r) => r.event?.sourceEventId ?? null),
+        column((r) => r.event?.type ?? 'unknown'),
+        column((r) => r.event?.orderId ?? null),
+        column((r) => r.event?.bagId ?? null),
+        column((r) => r.event?.entityId ?? null),
+        column((r) => r.token),
+        column((r) => r.leaseMs),
+        column((r) => (this.keepBody ? (r.event?.body ?? null) : null)),
+        this.keepDoneMs,
+      ]);
+      const states = (rows[0] as { states?: string[] } | undefined)?.states ?? [];
+      const byRequest: string[] = [];
+      order.forEach((i, position) => (byRequest[i] = states[position] ?? 'unknown'));
+      return byRequest;
+    });
+    this.completions = new Batcher<CompleteRequest, void>(async (requests) => {
+      const sorted = lockOrder(requests, (r) => r.eventId).map(
+        (i) => requests[i] as CompleteRequest,
+      );
+      await this.run(completeText, [sorted.map((r) => r.eventId), sorted.map((r) => r.token)]);
+      return [];
+    });
   }
 
   async claim(eventId: string, options: ClaimOptions): Promise<ClaimResult> {
     const token = randomUUID();
-    const e = options.event;
-    const { rows } = await this.run(this.claimText, [
-      eventId,
-      e?.sourceEventId ?? null,
-      e?.type ?? 'unknown',
-      e?.orderId ?? null,
-      e?.bagId ?? null,
-      e?.entityId ?? null,
-      token,
-      this.leaseMs ?? options.leaseMs,
-      this.keepBody ? (e?.body ?? null) : null,
-      this.keepDoneMs,
-    ]);
-    const state = (rows[0] as { state?: string } | undefined)?.state;
+    const leaseMs = this.leaseMs ?? options.leaseMs;
+    const state = await this.claims.add({ eventId, token, leaseMs, event: options.event });
     if (state === 'new') return { state: 'new', token };
-    // Not taken: done, or held by another delivery (also when the row was written by a statement
-    // that committed while this one ran, and is not in its snapshot).
+    // Not taken: done, or held by another delivery.
     return state === 'done' ? { state: 'done' } : { state: 'in-flight' };
   }
 
   async complete(eventId: string, token: string): Promise<void> {
-    await this.run(this.completeText, [eventId, token]);
+    await this.completions.add({ eventId, token });
   }
 
   async release(eventId: string, token: string, details?: ReleaseDetails): Promise<void> {

@@ -1,4 +1,5 @@
 import { optionError } from '../check-option';
+import { claimFunctionsSql } from './claim-functions';
 
 /**
  * Options of {@link postgresSchemaSql}.
@@ -71,5 +72,6 @@ CREATE TABLE IF NOT EXISTS ${inbox} (
   processed_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (event_key, scope)
 );
-`;
+
+${claimFunctionsSql(schema, events)}`;
 }
