@@ -14,6 +14,7 @@ const ALIASES = {
   'express-violet-webhooks/admin': path.join(lib, 'admin/index.ts'),
   'express-violet-webhooks/bullmq': path.join(lib, 'bullmq/index.ts'),
   'express-violet-webhooks/otel': path.join(lib, 'otel/index.ts'),
+  'express-violet-webhooks/postgres': path.join(lib, 'postgres/index.ts'),
 };
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {

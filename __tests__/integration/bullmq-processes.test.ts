@@ -2,28 +2,13 @@ import { Queue } from 'bullmq';
 import { postTo } from '../helpers/apps';
 import { Child } from '../helpers/child';
 import { connectionOf, dropPrefix, testPrefix } from '../helpers/bullmq';
-import { until } from '../helpers/wait';
+import { atMost, until } from '../helpers/wait';
 import { SECRET, delivery } from '../helpers/deliveries';
 import { describeWithSharedRedis } from '../helpers/redis';
 
 type Delivery = ReturnType<typeof delivery>;
 
 const post = async (port: number, d: Delivery): Promise<number> => (await postTo(port, d)).status;
-
-/** Runs `tasks` with at most `limit` at a time. */
-async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        results[i] = await (tasks[i] as () => Promise<T>)();
-      }
-    }),
-  );
-  return results;
-}
 
 describeWithSharedRedis('the queue across processes, on a real Redis', (url) => {
   const { port: redisPort } = connectionOf(url);
@@ -83,7 +68,7 @@ describeWithSharedRedis('the queue across processes, on a real Redis', (url) => 
       );
     }
     tasks.sort(() => Math.random() - 0.5);
-    const statuses = (await pool(tasks, 32)).flat();
+    const statuses = (await atMost(32, tasks)).flat();
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(statuses.filter((s) => s !== 200 && s !== 409)).toEqual([]);
     await until(

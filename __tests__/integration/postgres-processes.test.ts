@@ -2,7 +2,7 @@ import { postTo } from '../helpers/apps';
 import { Child } from '../helpers/child';
 import { SECRET, delivery } from '../helpers/deliveries';
 import { describeWithPostgres, TestSchema } from '../helpers/postgres';
-import { sleep, until } from '../helpers/wait';
+import { atMost, sleep, until } from '../helpers/wait';
 import { PostgresInbox } from '../../lib/postgres';
 
 const LEASE_MS = 1500;
@@ -35,21 +35,6 @@ class Instance {
   }
 }
 
-/** Runs `tasks` with at most `n` at a time. */
-async function pooled<T>(tasks: Array<() => Promise<T>>, n: number): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        results[i] = await (tasks[i] as () => Promise<T>)();
-      }
-    }),
-  );
-  return results;
-}
-
 describeWithPostgres('app processes sharing the Postgres store', (url) => {
   let db: TestSchema;
   let a: Instance;
@@ -79,7 +64,7 @@ describeWithPostgres('app processes sharing the Postgres store', (url) => {
       if (i % 5 === 0) sends.push(() => Promise.all([a.send(d), b.send(d)]));
       else sends.push(async () => [await (i % 2 ? a : b).send(d)]);
     }
-    const flat = (await pooled(sends, 16)).flat();
+    const flat = (await atMost(16, sends)).flat();
     expect(flat).toHaveLength(1200);
     expect(flat.filter((s) => s !== 200 && s !== 409)).toEqual([]);
     await until(
