@@ -9,9 +9,15 @@
 //                 one async listener
 //   octokit-http  the same on a plain node:http server
 //   receive       our receive() on a plain node:http server, same work as `violet`
+// With VIOLET_DIST, the package is the build in that folder (`npm run bench:compare`).
 import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import express from 'express';
-import { violetWebhooks } from 'express-violet-webhooks';
+
+const { violetWebhooks } = process.env.VIOLET_DIST
+  ? createRequire(import.meta.url)(path.join(process.env.VIOLET_DIST, 'index.js'))
+  : await import('express-violet-webhooks');
 
 const secret = process.env.SECRET;
 const kind = process.env.KIND;

@@ -48,11 +48,11 @@ end
  * Starts bench/server.mjs as receiver `kind` on core 0. `stats()` resolves to the CPU time
  * (µs), requests answered and the monotonic clock (µs) of the server so far.
  */
-export async function startServer(kind, secret, nodeArgs = []) {
+export async function startServer(kind, secret, nodeArgs = [], env = {}) {
   const server = path.join(root, 'bench/server.mjs');
   const [command, args] = pin(0, process.execPath, [...nodeArgs, server]);
   const child = spawn(command, args, {
-    env: { ...process.env, KIND: kind, SECRET: secret },
+    env: { ...process.env, ...env, KIND: kind, SECRET: secret },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let onStats;

@@ -1,0 +1,86 @@
+// `npm run bench:compare -- <git-ref>`: the working tree against the commit `ref`, side by side.
+// Builds `ref` in a temporary folder (its sources from `git archive`, this tree's node_modules),
+// then loads the `violet` (Express) and `receive` (node:http) receivers of bench/server.mjs, one
+// server on each build, with wrk in interleaved rounds (the order swapped every round), and
+// prints the ratio of the working tree to `ref` per receiver and size: the median of the ratios
+// taken within a round, and their range. A change to the hot path should show 1.00x or more.
+//
+//   npm run bench:compare -- main [--rounds 9] [--duration 2] [--sizes 4,340] [--only violet,receive]
+import { execFileSync, execSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { orderOfSize } from './payloads.mjs';
+import { luaScript, requireWrk, startServer, wrk } from './wrk.mjs';
+
+const { values, positionals } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '9' },
+    duration: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '32' },
+    sizes: { type: 'string', default: '4,340' },
+    only: { type: 'string', default: 'violet,receive' },
+  },
+  allowPositionals: true,
+});
+const [ref] = positionals;
+if (ref === undefined) {
+  console.error('Usage: npm run bench:compare -- <git-ref> [--rounds 9] [--sizes 4,340]');
+  process.exit(2);
+}
+requireWrk();
+const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
+const rounds = Number(values.rounds);
+const secret = 'bench-compare-secret';
+const kinds = values.only.split(',');
+const sizes = values.sizes.split(',').map(Number);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const work = mkdtempSync(path.join(tmpdir(), 'violet-compare-'));
+const base = path.join(work, 'base');
+try {
+  const commit = execFileSync('git', ['rev-parse', '--short', `${ref}^{commit}`], {
+    cwd: root,
+    encoding: 'utf8',
+  }).trim();
+  execSync(`mkdir -p "${base}" && git archive "${commit}" | tar -x -C "${base}"`, { cwd: root });
+  symlinkSync(path.join(root, 'node_modules'), path.join(base, 'node_modules'));
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: base, stdio: 'inherit' },
+  );
+  console.log(`working tree against ${ref} (${commit}), ${rounds} rounds of ${values.duration} s`);
+  for (const kb of sizes) {
+    const body = orderOfSize(kb * 1024);
+    const bodyPath = path.join(work, `order-${kb}.json`);
+    writeFileSync(bodyPath, body);
+    for (const kind of kinds) {
+      const script = path.join(work, `${kind}-${kb}.lua`);
+      writeFileSync(script, luaScript('violet', bodyPath, body, secret));
+      const servers = {
+        head: await startServer(kind, secret),
+        base: await startServer(kind, secret, [], { VIOLET_DIST: path.join(base, 'dist') }),
+      };
+      const load = (which) =>
+        wrk(servers[which].port, script, Number(values.duration), Number(values.connections));
+      load('head');
+      load('base'); // warm-up, not counted
+      const ratios = [];
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? ['head', 'base'] : ['base', 'head'];
+        const rps = {};
+        for (const which of order) rps[which] = load(which).rps;
+        ratios.push(rps.head / rps.base);
+      }
+      await Promise.all(Object.values(servers).map((s) => s.stop()));
+      const sorted = [...ratios].sort((a, b) => a - b);
+      console.log(
+        `${kind.padEnd(8)} ${String(kb).padStart(4)} KB: ${median(ratios).toFixed(2)}x the requests per second of ${ref} (rounds ${sorted[0].toFixed(2)} to ${sorted.at(-1).toFixed(2)})`,
+      );
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
