@@ -1,6 +1,4 @@
-/** Runs `fn` once the current I/O is done: setImmediate where the runtime has it. */
-const defer: (fn: () => void) => void =
-  typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0);
+import { defer } from '../defer';
 
 interface Waiting<I, O> {
   readonly item: I;

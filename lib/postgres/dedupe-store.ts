@@ -51,13 +51,6 @@ interface CompleteRequest {
   readonly token: string;
 }
 
-function checkFlag(name: string, value: unknown): boolean {
-  if (value !== undefined && typeof value !== 'boolean') {
-    throw new TypeError(`express-violet-webhooks: PostgresDedupeStore ${name} must be a boolean`);
-  }
-  return value ?? false;
-}
-
 /**
  * A {@link DedupeStore} in the app's own Postgres, whose rows are also a ledger of every event
  * received: one atomic statement per step (claim, complete, release; the claims and completions
@@ -94,7 +87,12 @@ export class PostgresDedupeStore implements DedupeStore {
     this.leaseMs = checkDuration('PostgresDedupeStore leaseMs', options.leaseMs);
     this.keepDoneMs =
       checkDuration('PostgresDedupeStore keepDoneMs', options.keepDoneMs) ?? DEFAULT_TTL_MS;
-    this.keepBody = checkFlag('keepBody', options.keepBody);
+    if (options.keepBody !== undefined && typeof options.keepBody !== 'boolean') {
+      throw new TypeError(
+        'express-violet-webhooks: PostgresDedupeStore keepBody must be a boolean',
+      );
+    }
+    this.keepBody = options.keepBody ?? false;
     this.timeoutMs =
       checkDuration('PostgresDedupeStore queryTimeoutMs', options.queryTimeoutMs) ?? 2000;
     const fn = `"${this.schema}".violet_webhook_`;

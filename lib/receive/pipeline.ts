@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import createDebug from 'debug';
+import { defer } from '../defer';
 import { VioletWebhookError, isVioletWebhookError } from '../errors';
 import type { VioletEvent } from '../events';
 import type { DedupeStore } from '../dedupe/dedupe-store';
@@ -20,10 +21,6 @@ import { createValidator, type JsonSchema } from './validate-payload';
 import { verifyDeliverySignature } from './verify-delivery-signature';
 
 const debug = createDebug('violet-webhooks:receive');
-
-/** Runs `fn` once the current I/O is done: setImmediate where the runtime has it. */
-const defer: (fn: () => void) => void =
-  typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0);
 
 /** What the pipeline reads of the configuration, checked and with every default filled in. */
 export interface PipelineConfig {
