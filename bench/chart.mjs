@@ -5,6 +5,7 @@ const COLORS = {
   violet: '#6b4fbb',
   octokit: '#e09f3e',
   receive: '#3d9970',
+  floor: '#2b2d42',
   'octokit-http': '#f4d35e',
 };
 

@@ -55,6 +55,7 @@ export const idHeaderFor = (kind) =>
 
 /** The receivers compared (bench/server.mjs starts each by its `kind`). */
 export const RECEIVERS = [
+  { kind: 'floor', label: 'the floor: node:http, HMAC, parse' },
   { kind: 'express-json', label: 'express.json() bare route' },
   { kind: 'violet', label: 'express-violet-webhooks' },
   { kind: 'violet-use', label: 'express-violet-webhooks, app.use()' },

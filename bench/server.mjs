@@ -8,14 +8,19 @@
 //   octokit       @octokit/webhooks' createNodeMiddleware mounted in Express: signature, parse,
 //                 one async listener
 //   octokit-http  the same on a plain node:http server
-//   receive       our receive() on a plain node:http server, same work as `violet`
+//   receive       our receive() on a plain node:http server, same work as `violet`, answered
+//                 with writeResult() as the README shows
+//   floor         the least a receiver must do, hand-written on node:http: the HMAC computed
+//                 while the body arrives, compared in constant time, the text decoded, parsed,
+//                 and a 200 answered; no headers checked, no schema, no de-duplication
 // With VIOLET_DIST, the package is the build in that folder (`npm run bench:compare`).
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express from 'express';
 
-const { violetWebhooks } = process.env.VIOLET_DIST
+const { violetWebhooks, writeResult } = process.env.VIOLET_DIST
   ? createRequire(import.meta.url)(path.join(process.env.VIOLET_DIST, 'index.js'))
   : await import('express-violet-webhooks');
 
@@ -59,20 +64,15 @@ if (kind === 'express-json') {
     app.use('/webhooks', violet);
     handler = app;
   } else {
-    handler = (req, res) => {
-      violet
-        .receive({ method: req.method, headers: req.headers, body: req })
-        .then(({ status, body, headers }) => {
-          const text = JSON.stringify(body);
-          res.writeHead(status, {
-            ...headers,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(text),
-          });
-          res.end(text);
-        });
+    handler = async (req, res) => {
+      writeResult(
+        res,
+        await violet.receive({ method: req.method, headers: req.headers, body: req }),
+      );
     };
   }
+} else if (kind === 'floor') {
+  handler = floorHandler(createSecretKey(Buffer.from(secret)));
 } else if (kind === 'octokit' || kind === 'octokit-http') {
   const { Webhooks, createNodeMiddleware } = await import('@octokit/webhooks');
   const webhooks = new Webhooks({ secret });
@@ -87,6 +87,34 @@ if (kind === 'express-json') {
   }
 } else {
   throw new Error(`unknown KIND ${kind}`);
+}
+
+/** The floor: what any receiver of a signed JSON body has to do, and nothing else. */
+function floorHandler(key) {
+  const answer = (res, status, text) => {
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  };
+  return (req, res) => {
+    const hmac = createHmac('sha256', key);
+    const chunks = [];
+    req.on('data', (chunk) => {
+      hmac.update(chunk);
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const expected = Buffer.from(String(req.headers['x-violet-hmac']), 'base64');
+      const digest = hmac.digest();
+      if (expected.length !== digest.length || !timingSafeEqual(expected, digest)) {
+        return answer(res, 401, '{"error":"signature"}');
+      }
+      const payload = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      answer(res, 200, typeof payload === 'object' ? '{"received":true}' : '{}');
+    });
+  };
 }
 
 const server = http.createServer(handler);

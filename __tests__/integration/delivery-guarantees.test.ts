@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { MemoryDedupeStore, violetWebhooks, type DedupeStore } from '../../lib';
+import { MemoryDedupeStore, violetWebhooks, type ClaimOptions, type DedupeStore } from '../../lib';
 import { RedisDedupeStore } from '../../lib/redis';
 import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
 import { SECRET, delivery } from '../helpers/deliveries';
@@ -105,6 +105,33 @@ describe.each(EXPRESS_VERSIONS)(
     guarantees(express, () => new MemoryDedupeStore());
   },
 );
+
+/** A memory store extended as a user might, to see each call: its methods must be the ones used. */
+class CountingStore extends MemoryDedupeStore {
+  readonly calls: string[] = [];
+  override claim(eventId: string, options: ClaimOptions) {
+    this.calls.push(`claim ${options.event?.type ?? '?'}`);
+    return super.claim(eventId, options);
+  }
+  override complete(eventId: string, token: string) {
+    this.calls.push('complete');
+    return super.complete(eventId, token);
+  }
+}
+
+describe('delivery guarantees with a subclass of the memory store', () => {
+  guarantees(EXPRESS_VERSIONS[0][1], () => new CountingStore());
+
+  test("the subclass's own claim and complete are called, with the event", async () => {
+    const store = new CountingStore();
+    const violet = violetWebhooks({ secret: SECRET, dedupe: store });
+    const app = appWith(EXPRESS_VERSIONS[0][1], violet);
+    const d = delivery('ORDER_SHIPPED');
+    await deliver(app, d).expect(200, { received: true });
+    await deliver(app, d).expect(200, { received: true, duplicate: true });
+    expect(store.calls).toEqual(['claim ORDER_SHIPPED', 'complete', 'claim ORDER_SHIPPED']);
+  });
+});
 
 describeWithSharedRedis('delivery guarantees with the Redis store', (url) => {
   let client: Redis;

@@ -5,6 +5,7 @@ import { writeResult } from '../http/write-result';
 import type { BodySource, Delivery } from '../receive/delivery';
 import type { EventHolder } from '../receive/pipeline';
 import type { ReceiveResult } from '../receive/result';
+import { prepareRequest } from './request-event';
 
 const debug = createDebug('violet-webhooks:express');
 
@@ -63,6 +64,7 @@ export function createMiddleware(pipeline: DeliveryRunner, respond: boolean) {
     next: MiddlewareNext,
   ): void {
     const delivery = { method: req.method, headers: req.headers, body: bodySource(req) };
+    prepareRequest(req);
     pipeline.run(delivery, req).then(
       (result) => {
         if (respond) {

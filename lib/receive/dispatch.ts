@@ -90,20 +90,29 @@ export class Dispatcher {
   }
 }
 
-async function settle(
+/** The listeners' promises, settled: one awaited without an async frame, several together. */
+function settle(
   event: VioletEvent,
   errors: unknown[],
   pending: PromiseLike<unknown>[],
 ): Promise<void> {
-  if (pending.length === 1) {
-    try {
-      await pending[0];
-    } catch (error) {
-      errors.push(error);
-    }
-  } else {
-    const results = await Promise.allSettled(pending);
-    for (const result of results) if (result.status === 'rejected') errors.push(result.reason);
+  const [only] = pending;
+  if (pending.length === 1 && errors.length === 0 && only !== undefined) {
+    return Promise.resolve(only).then(ignore, (error: unknown) => {
+      throw listenerFailed(event, [error]);
+    });
   }
+  return settleAll(event, errors, pending);
+}
+
+async function settleAll(
+  event: VioletEvent,
+  errors: unknown[],
+  pending: PromiseLike<unknown>[],
+): Promise<void> {
+  const results = await Promise.allSettled(pending);
+  for (const result of results) if (result.status === 'rejected') errors.push(result.reason);
   if (errors.length > 0) throw listenerFailed(event, errors);
 }
+
+function ignore(): void {}

@@ -7,7 +7,15 @@ import type { DedupeStore } from '../dedupe/dedupe-store';
 import type { VioletEventType } from '../event-types';
 import { secretKey } from '../signature/hmac';
 import { checkRequest } from './check-request';
-import { claimEvent, settleClaim, type Claim } from './claim-event';
+import type { MemoryDedupeStore } from '../dedupe/memory-store';
+import {
+  claimEvent,
+  claimNow,
+  completeNow,
+  immediateStore,
+  settleClaim,
+  type Claim,
+} from './claim-event';
 import type { Delivery } from './delivery';
 import { Dispatcher, type ListenerRegistry } from './dispatch';
 import type { DeliveryQueue } from './delivery-queue';
@@ -61,6 +69,8 @@ export class Pipeline {
   private readonly dispatcher: Dispatcher;
   private readonly keys: readonly KeyObject[];
   private readonly queue: DeliveryQueue | undefined;
+  /** The default memory store, whose claims take no promise. */
+  private readonly immediate: MemoryDedupeStore | undefined;
 
   constructor(
     private readonly options: PipelineConfig,
@@ -73,6 +83,7 @@ export class Pipeline {
     this.dispatcher = new Dispatcher(listeners);
     this.keys = options.secrets.map(secretKey);
     this.queue = options.queue;
+    this.immediate = immediateStore(options.dedupe);
   }
 
   /** To be called whenever listeners are added or removed. */
@@ -129,7 +140,12 @@ export class Pipeline {
       if (holder !== undefined) holder.violet = event;
       // 9. The claim on the event id.
       const store = this.options.dedupe;
-      const claim = store && (await claimEvent(store, event, raw.text, this.options.leaseMs));
+      const claim =
+        store === undefined
+          ? undefined
+          : store === this.immediate
+            ? claimNow(this.immediate, event, this.options.leaseMs)
+            : await claimEvent(store, event, raw.text, this.options.leaseMs);
       if (claim === 'done') {
         debug('duplicate %s %s', eventType, h.eventId);
         return { status: 200, body: DUPLICATE, event };
@@ -137,8 +153,8 @@ export class Pipeline {
       // 10-11. The listeners, or the queue, and the answer.
       const later = delivery.waitUntil;
       const result = this.queue
-        ? await this.handOver(event, raw.text, claim || undefined, t, later)
-        : await this.process(event, claim || undefined, t, later);
+        ? await this.handOver(event, raw.text, claim, t, later)
+        : await this.process(event, claim, t, later);
       if (debug.enabled) {
         debug(
           'dispatched %s %s in %dms',
@@ -248,10 +264,21 @@ export class Pipeline {
     return this.succeed(event, claim);
   }
 
-  private async succeed(event: VioletEvent, claim: Claim | undefined): Promise<ReceiveResult> {
-    // The work is done: a store failure now is reported, but the answer stays 200.
-    this.reportIf(await settleClaim(claim, true, event.type));
-    return { status: 200, body: RECEIVED, event };
+  /** The work is done: the claim is completed; a store failure now is reported, the answer stays 200. */
+  private succeed(
+    event: VioletEvent,
+    claim: Claim | undefined,
+  ): ReceiveResult | Promise<ReceiveResult> {
+    const result = { status: 200, body: RECEIVED, event };
+    if (claim === undefined) return result;
+    if (claim.store === this.immediate) {
+      completeNow(this.immediate, claim);
+      return result;
+    }
+    return settleClaim(claim, true, event.type).then((error) => {
+      this.reportIf(error);
+      return result;
+    });
   }
 
   /**
