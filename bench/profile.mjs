@@ -3,12 +3,16 @@
 // functions is printed in µs per request, counted over the measured burst only (not the
 // warm-up). Self time: what a function spends in its own code, not in what it calls.
 //
-//   npm run bench:profile -- [--only violet,express-json] [--sizes 340] [--seconds 6] [--top 12]
+// With --steps, self times are added up per step of a delivery instead (bench/profile-steps.mjs),
+// one column per receiver: where each receiver's CPU goes, step by step.
+//
+//   npm run bench:profile -- [--only violet,express-json] [--sizes 340] [--seconds 6] [--top 12] [--steps]
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { orderOfSize, receiversFrom } from './payloads.mjs';
+import { printSteps, stepOf } from './profile-steps.mjs';
 import { luaScript, requireWrk, startServer, wrk } from './wrk.mjs';
 
 const { values } = parseArgs({
@@ -18,6 +22,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '6' },
     connections: { type: 'string', default: '32' },
     top: { type: 'string', default: '12' },
+    steps: { type: 'boolean', default: false },
   },
 });
 requireWrk();
@@ -32,18 +37,20 @@ function selfTimes(profile, from, to) {
       `${functionName || '(anonymous)'} ${url ? `${path.basename(url)}:${lineNumber + 1}` : ''}`.trim(),
     ]),
   );
+  const frames = new Map(profile.nodes.map(({ id, callFrame }) => [id, callFrame]));
   const times = new Map();
   let at = profile.startTime;
   profile.samples.forEach((id, i) => {
     at += profile.timeDeltas[i];
     const next = profile.timeDeltas[i + 1] ?? 0;
     if (at < from || at > to) return;
-    const name = names.get(id);
+    const name = values.steps ? stepOf(frames.get(id)) : names.get(id);
     times.set(name, (times.get(name) ?? 0) + next);
   });
   return times;
 }
 
+const columns = [];
 for (const bytes of values.sizes.split(',').map((kb) => Number(kb) * 1024)) {
   const body = orderOfSize(bytes);
   const bodyPath = path.join(work, `order-${bytes}.json`);
@@ -67,9 +74,14 @@ for (const bytes of values.sizes.split(',').map((kb) => Number(kb) * 1024)) {
     console.log(
       `\n${label}, ${body.length} bytes: ${Math.round(rps)} req/s, ${cpu.toFixed(0)} µs of CPU per request (all threads)`,
     );
+    if (values.steps) {
+      columns.push({ label, bytes: body.length, rps, cpu, requests, times: new Map(times) });
+      continue;
+    }
     for (const [name, us] of times.slice(0, Number(values.top))) {
       console.log(`  ${perRequest(us)} µs  ${name}`);
     }
   }
 }
+if (values.steps) printSteps(columns);
 rmSync(work, { recursive: true, force: true });
