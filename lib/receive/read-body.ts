@@ -80,8 +80,8 @@ function readReadable(stream: Readable, intake: BodyIntake, limit: number): Prom
     let settled = false;
     // Once the body has ended, the listeners stay: 'close' follows 'end' and finds the read
     // settled, and the 'error' listener keeps a later failure of the stream from crashing the
-    // process (a stream left unread may fail too; Node's own requests excepted). Removing four
-    // listeners from every request cost more than leaving them.
+    // process (a stream left unread may fail too; Node's own requests excepted). Nothing is
+    // removed from a request that ended well.
     const giveUp = (error: VioletWebhookError | BodyStreamError): void => {
       settled = true;
       stream.off('data', onData);
