@@ -152,7 +152,7 @@ export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
       body: input.body,
     });
   Object.defineProperty(handler, 'fetch', {
-    value: createFetchHandler({ run: (delivery) => pipeline.run(delivery) }),
+    value: createFetchHandler({ run: (delivery) => pipeline.run(delivery) }, resolved.limit),
     enumerable: true,
   });
   return handler;

@@ -79,6 +79,29 @@ describe('violet.fetch, called as a runtime calls it', () => {
     expect(ran).toBe(false);
   });
 
+  test('a body of declared length read whole, that fails halfway: 400 BODY_STREAM_FAILED', async () => {
+    const violet = violetWebhooks({ secret: SECRET });
+    let ran = false;
+    violet.on('*', () => void (ran = true));
+    violet.on('error', () => undefined);
+    const d = delivery('ORDER_SHIPPED');
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(d.body.slice(0, 50)));
+        controller.error(new Error('connection reset'));
+      },
+    });
+    const headers = { ...d.headers, 'content-length': String(Buffer.byteLength(d.body)) };
+    const res = await violet.fetch(
+      new Request(URL, { method: 'POST', headers, body, duplex: 'half' } as RequestInit),
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+      'BODY_STREAM_FAILED',
+    );
+    expect(ran).toBe(false);
+  });
+
   test('a body past the limit is cancelled, not read to its end', async () => {
     const violet = violetWebhooks({ secret: SECRET, limit: 1024 });
     let pulled = 0;

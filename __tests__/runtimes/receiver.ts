@@ -36,12 +36,24 @@ export function receiver(violetWebhooks: typeof Factory) {
     throw new Error('the merchant table is locked');
   });
   violet.on('error', () => undefined);
+  // Answers first, and finishes its listener 50 ms after the answer: the runtime must keep that
+  // work alive (a Worker's ctx.waitUntil), or it is lost. /finished lists the events it finished.
+  const afterAnswer = violetWebhooks({ secret: RUNTIME_SECRET, ack: 'immediate' });
+  const finished: string[] = [];
+  afterAnswer.on('*', async (event) => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    finished.push(event.id);
+  });
   return {
     violet,
     seen,
     async fetch(request: Request, ...rest: unknown[]): Promise<Response> {
       const { pathname } = new URL(request.url);
       if (pathname === '/seen') return Response.json(seen);
+      if (pathname === '/finished') return Response.json(finished);
+      if (pathname === '/after-answer') return afterAnswer.fetch(request, ...rest);
+      // The same without the runtime's context: nothing keeps the work alive.
+      if (pathname === '/after-answer-without-context') return afterAnswer.fetch(request);
       if (pathname === '/read-first') {
         await request.text();
         return violet.fetch(request, ...rest);

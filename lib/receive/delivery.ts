@@ -22,7 +22,8 @@ export interface Delivery {
   /** HTTP method; `POST` when omitted. */
   readonly method?: string | undefined;
   readonly headers: HeaderMap;
-  readonly body: BodySource;
+  /** The bytes, or (from the Fetch adapter) the promise of a body read whole. */
+  readonly body: BodySource | Promise<Uint8Array>;
   /**
    * Set when the body was read before the pipeline got it: how to fix that, for the message of
    * the 500 `BODY_ALREADY_PARSED` (each adapter knows what read it).

@@ -48,6 +48,11 @@ function isAsyncIterable(source: unknown): source is AsyncIterable<Uint8Array | 
   );
 }
 
+/** A promise of any realm (a runtime's Request may come from another one than this code). */
+function isPromiseLike(source: unknown): source is PromiseLike<Uint8Array> {
+  return typeof (source as PromiseLike<unknown> | null)?.then === 'function';
+}
+
 /** The bytes of one body as they arrive: counted against the limit, hashed and decoded. */
 class BodyIntake {
   private received = 0;
@@ -139,6 +144,15 @@ function streamFailed(cause: unknown): BodyStreamError {
   );
 }
 
+/** A body read whole by the adapter: its failure (an aborted upload) is the stream's. */
+async function whole(bytes: PromiseLike<Uint8Array>): Promise<Uint8Array> {
+  try {
+    return await bytes;
+  } catch (error) {
+    throw streamFailed(error);
+  }
+}
+
 function toBuffer(source: Buffer | Uint8Array | string): Buffer {
   if (Buffer.isBuffer(source)) return source;
   if (typeof source === 'string') return Buffer.from(source);
@@ -150,7 +164,7 @@ function toBuffer(source: Buffer | Uint8Array | string): Buffer {
  * Content-Length over the limit is refused before a byte is read.
  */
 export async function readBody(
-  source: BodySource,
+  source: BodySource | Promise<Uint8Array>,
   headers: HeaderMap,
   limit: number,
   keys: readonly KeyObject[],
@@ -158,15 +172,16 @@ export async function readBody(
   const length = headerValue(headers, 'content-length');
   if (length !== undefined && Number(length) > limit) throw tooLarge(limit);
   const intake = new BodyIntake(limit, keys);
-  if (typeof source === 'string' || source instanceof Uint8Array) {
-    if (!intake.take(toBuffer(source))) throw tooLarge(limit);
+  const body = isPromiseLike(source) ? await whole(source) : source;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    if (!intake.take(toBuffer(body))) throw tooLarge(limit);
     return intake.end();
   }
-  if (isReadable(source)) {
-    if (source.readableEnded) throw bodyAlreadyRead();
-    return readReadable(source, intake, limit);
+  if (isReadable(body)) {
+    if (body.readableEnded) throw bodyAlreadyRead();
+    return readReadable(body, intake, limit);
   }
-  if (isAsyncIterable(source)) return readIterable(source, intake, limit);
+  if (isAsyncIterable(body)) return readIterable(body, intake, limit);
   // A parsed object (or anything else) has lost the exact bytes the signature covers.
   throw bodyAlreadyRead();
 }

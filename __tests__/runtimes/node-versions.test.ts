@@ -1,0 +1,43 @@
+// The runtime scenario on Node.js 22 and 24 (from the npm registry, installed by `npm test`
+// into node-versions/), each serving the receiver through @hono/node-server with the package
+// as installed from its tarball. The machine's own Node.js runs it in node.test.ts.
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { installed, packedProject } from '../helpers/packed-project';
+import { runScenario } from './scenario';
+import { startServer } from './start-server';
+
+const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+const versions = path.join(__dirname, 'node-versions/node_modules');
+const nodeOf = (name: string) => path.join(versions, name, 'bin/node');
+
+let project = '';
+beforeAll(() => {
+  project = packedProject('node-versions', [installed('@hono/node-server')]);
+  for (const file of ['receiver.ts', 'servers/node.mjs']) {
+    copyFileSync(path.join(__dirname, file), path.join(project, path.basename(file)));
+  }
+}, 180_000);
+afterAll(() => {
+  if (project !== '') rmSync(project, { recursive: true, force: true });
+});
+
+for (const [name, major] of [
+  ['node22', 22],
+  ['node24', 24],
+] as const) {
+  const node = nodeOf(name);
+  if (!existsSync(node)) {
+    const missing = `Node.js ${major} is not installed (npm test installs it: node scripts/install-node-versions.mjs)`;
+    if (inCi) throw new Error(missing);
+    console.warn(`[express-violet-webhooks] skipping the runtime scenario on ${missing}`);
+    continue;
+  }
+  test(`the binary is Node.js ${major}`, async () => {
+    const { execFileSync } = await import('node:child_process');
+    expect(execFileSync(node, ['--version']).toString()).toMatch(new RegExp(`^v${major}\\.`));
+  });
+  runScenario(`Node.js ${major} (node:http through @hono/node-server)`, () =>
+    startServer(node, ['node.mjs'], { cwd: project, ready: /LISTENING (\d+)/ }),
+  );
+}
