@@ -107,8 +107,11 @@ function readReadable(stream: Readable, intake: BodyIntake, limit: number): Prom
     const onError = (error: Error): void => {
       if (!settled) giveUp(streamFailed(error));
     };
-    // A request whose sender goes away closes before it ends.
-    const onClose = (): void => onError(new Error('the connection closed before the body ended'));
+    // A request whose sender goes away closes before it ends. Every request closes, after its
+    // answer too: the error (and its stack) is made only for one that has not ended.
+    const onClose = (): void => {
+      if (!settled) giveUp(streamFailed(new Error('the connection closed before the body ended')));
+    };
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
