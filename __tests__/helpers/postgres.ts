@@ -1,26 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { describeIfAvailable } from './needs';
 
 /** Set by the global setup when a PostgreSQL answers on 127.0.0.1:5432 (database `test`). */
 export const sharedDatabaseUrl = process.env.VIOLET_TEST_DATABASE_URL;
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
 /**
  * `describe` when the shared PostgreSQL answers; in CI its absence fails the suite, elsewhere the
  * suite is skipped with a visible notice. `fn` gets the database URL.
  */
 export function describeWithPostgres(name: string, fn: (url: string) => void): void {
-  if (sharedDatabaseUrl !== undefined) return describe(name, () => fn(sharedDatabaseUrl));
-  const what = 'PostgreSQL on 127.0.0.1:5432 (database test)';
-  if (inCi) {
-    return describe(name, () => {
-      test(`needs ${what}`, () => {
-        throw new Error(`${what} is required when CI is set; .ci/run starts it`);
-      });
-    });
-  }
-  console.warn(`[express-violet-webhooks] skipping "${name}": ${what} is not available`);
-  return describe.skip(name, () => fn(''));
+  describeIfAvailable(
+    name,
+    sharedDatabaseUrl !== undefined,
+    'PostgreSQL on 127.0.0.1:5432 (database test)',
+    '.ci/run starts it',
+    () => fn(sharedDatabaseUrl ?? ''),
+  );
 }
 
 /** A schema of the test's own, with a pool; `drop()` removes the schema and ends the pools. */

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { describeIfAvailable } from './needs';
 import { redisAnswers } from './redis-ping';
 
 /** Set by the global setup when a Redis answers on 127.0.0.1:6379. */
 export const sharedRedisUrl = process.env.VIOLET_TEST_REDIS_URL;
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
 /** Whether a `redis-server` binary can be started by the tests themselves. */
 export const redisServerBinary = spawnSync('redis-server', ['--version']).status === 0;
@@ -18,18 +18,7 @@ export function describeWithRedis(
   what: string,
   fn: () => void,
 ): void {
-  if (available) return describe(name, fn);
-  if (inCi) {
-    return describe(name, () => {
-      test(`needs ${what}`, () => {
-        throw new Error(`${what} is required when CI is set; .ci/run installs and starts it`);
-      });
-    });
-  }
-  console.warn(
-    `[express-violet-webhooks] skipping "${name}": ${what} is not available on this machine`,
-  );
-  return describe.skip(name, fn);
+  describeIfAvailable(name, available, what, '.ci/run installs and starts it', fn);
 }
 
 /**
