@@ -1,6 +1,5 @@
 /** Whether CI is set: there, a suite whose needs are missing fails instead of being skipped. */
-export const inCi =
-  process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
 /**
  * `describe` when what the suite needs is `available`; in CI its absence fails the suite (with
