@@ -4,19 +4,24 @@
 // server on each build, with wrk in interleaved rounds (the order swapped every round), and
 // prints the ratio of the working tree to `ref` per receiver and size: the median of the ratios
 // taken within a round, and their range. A change to the hot path should show 1.00x or more.
+// The rounds are shared among `--pairs` pairs of server processes (3), each pair started afresh
+// in turn: one process can run a few per cent faster or slower than another of the same build
+// for its whole life (where its code and heap landed), so one pair alone can show a difference
+// that is not there. Each pair's median is printed too.
 //
-//   npm run bench:compare -- main [--rounds 9] [--duration 2] [--sizes 4,340] [--only violet,receive]
+//   npm run bench:compare -- main [--rounds 9] [--pairs 3] [--duration 2] [--sizes 4,340] [--only violet,receive]
 import { execFileSync, execSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { orderOfSize } from './payloads.mjs';
-import { luaScript, requireWrk, startServer, wrk } from './wrk.mjs';
+import { luaScript, requireWrk, roundsInSet, startServer, wrk } from './wrk.mjs';
 
 const { values, positionals } = parseArgs({
   options: {
     rounds: { type: 'string', default: '9' },
+    pairs: { type: 'string', default: '3' },
     duration: { type: 'string', default: '2' },
     connections: { type: 'string', default: '32' },
     sizes: { type: 'string', default: '4,340' },
@@ -32,6 +37,7 @@ if (ref === undefined) {
 requireWrk();
 const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
 const rounds = Number(values.rounds);
+const pairs = Math.max(1, Math.min(rounds, Number(values.pairs)));
 const secret = 'bench-compare-secret';
 const kinds = values.only.split(',');
 const sizes = values.sizes.split(',').map(Number);
@@ -51,7 +57,9 @@ try {
     [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
     { cwd: base, stdio: 'inherit' },
   );
-  console.log(`working tree against ${ref} (${commit}), ${rounds} rounds of ${values.duration} s`);
+  console.log(
+    `working tree against ${ref} (${commit}), ${rounds} rounds of ${values.duration} s in ${pairs} pairs of server processes`,
+  );
   for (const kb of sizes) {
     const body = orderOfSize(kb * 1024);
     const bodyPath = path.join(work, `order-${kb}.json`);
@@ -59,25 +67,36 @@ try {
     for (const kind of kinds) {
       const script = path.join(work, `${kind}-${kb}.lua`);
       writeFileSync(script, luaScript('violet', bodyPath, body, secret));
-      const servers = {
-        head: await startServer(kind, secret),
-        base: await startServer(kind, secret, [], { VIOLET_DIST: path.join(base, 'dist') }),
-      };
-      const load = (which) =>
-        wrk(servers[which].port, script, Number(values.duration), Number(values.connections));
-      load('head');
-      load('base'); // warm-up, not counted
       const ratios = [];
-      for (let round = 0; round < rounds; round++) {
-        const order = round % 2 === 0 ? ['head', 'base'] : ['base', 'head'];
-        const rps = {};
-        for (const which of order) rps[which] = load(which).rps;
-        ratios.push(rps.head / rps.base);
+      const pairMedians = [];
+      for (let pair = 0; pair < pairs; pair++) {
+        // Which build starts first alternates too.
+        const start = {
+          head: () => startServer(kind, secret),
+          base: () => startServer(kind, secret, [], { VIOLET_DIST: path.join(base, 'dist') }),
+        };
+        const first = pair % 2 === 0 ? 'head' : 'base';
+        const second = first === 'head' ? 'base' : 'head';
+        const servers = { [first]: await start[first]() };
+        servers[second] = await start[second]();
+        const load = (which) =>
+          wrk(servers[which].port, script, Number(values.duration), Number(values.connections));
+        load('head');
+        load('base'); // warm-up, not counted
+        const own = [];
+        for (let round = 0; round < roundsInSet(pair, rounds, pairs); round++) {
+          const order = round % 2 === 0 ? ['head', 'base'] : ['base', 'head'];
+          const rps = {};
+          for (const which of order) rps[which] = load(which).rps;
+          own.push(rps.head / rps.base);
+        }
+        await Promise.all(Object.values(servers).map((s) => s.stop()));
+        ratios.push(...own);
+        pairMedians.push(median(own));
       }
-      await Promise.all(Object.values(servers).map((s) => s.stop()));
       const sorted = [...ratios].sort((a, b) => a - b);
       console.log(
-        `${kind.padEnd(8)} ${String(kb).padStart(4)} KB: ${median(ratios).toFixed(2)}x the requests per second of ${ref} (rounds ${sorted[0].toFixed(2)} to ${sorted.at(-1).toFixed(2)})`,
+        `${kind.padEnd(8)} ${String(kb).padStart(4)} KB: ${median(ratios).toFixed(2)}x the requests per second of ${ref} (rounds ${sorted[0].toFixed(2)} to ${sorted.at(-1).toFixed(2)}; pairs of processes ${pairMedians.map((r) => r.toFixed(2)).join(', ')})`,
       );
     }
   }

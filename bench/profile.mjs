@@ -69,7 +69,7 @@ for (const bytes of values.sizes.split(',').map((kb) => Number(kb) * 1024)) {
     const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
     const requests = after.requests - before.requests;
     const times = [...selfTimes(profile, before.clock, after.clock)].sort((a, b) => b[1] - a[1]);
-    const perRequest = (us) => (us / requests).toFixed(0).padStart(6);
+    const perRequest = (us) => (us / requests).toFixed(2).padStart(7);
     const cpu = (after.cpu - before.cpu) / requests;
     console.log(
       `\n${label}, ${body.length} bytes: ${Math.round(rps)} req/s, ${cpu.toFixed(0)} µs of CPU per request (all threads)`,

@@ -3,20 +3,25 @@
 // from another, pinned to separate cores when taskset exists. Prints the ratios the targets are
 // set in first (receive() to the floor, the middleware to @octokit/webhooks and to
 // express.json()), then a table with every receiver, and writes docs/bench.svg and
-// docs/bench.json.
+// docs/bench.json. The servers are started afresh `--processes` times per size (3), the rounds
+// shared among these sets: a process of the same build can run some per cent faster or slower
+// than another for its whole life (where its code and heap landed; `npm run bench:compare` of a
+// commit against itself shows it), and a median over several sets of processes does not hang
+// on one draw.
 //
-//   npm run bench -- [--rounds 15] [--duration 2] [--connections 32] [--only a,b] [--sizes 4,340]
+//   npm run bench -- [--rounds 15] [--processes 3] [--duration 2] [--connections 32] [--only a,b] [--sizes 4,340]
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { barChart } from './chart.mjs';
 import { orderOfSize, receiversFrom } from './payloads.mjs';
-import { luaScript, pinned, requireWrk, startServer, wrk } from './wrk.mjs';
+import { luaScript, pinned, requireWrk, roundsInSet, startServer, wrk } from './wrk.mjs';
 
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '15' },
+    processes: { type: 'string', default: '3' },
     duration: { type: 'string', default: '2' },
     connections: { type: 'string', default: '32' },
     only: { type: 'string' },
@@ -26,6 +31,7 @@ const { values } = parseArgs({
   allowNegative: true,
 });
 const rounds = Number(values.rounds);
+const processes = Math.max(1, Math.min(rounds, Number(values.processes)));
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const secret = 'bench-secret';
@@ -57,48 +63,59 @@ for (const size of SIZES) {
 }
 
 console.log(
-  `${rounds} rounds per size; in each, every receiver gets a ${duration} s burst in turn (all servers up, one loaded at a time), ${connections} connections, wrk -t1${pinned ? ', servers on core 0 and wrk on core 1' : ''}`,
+  `${rounds} rounds per size, in ${processes} sets of server processes started afresh; in each round, every receiver gets a ${duration} s burst in turn (all servers up, one loaded at a time), ${connections} connections, wrk -t1${pinned ? ', servers on core 0 and wrk on core 1' : ''}`,
 );
 // Ratios are taken within a round, between bursts seconds apart, then the median over rounds:
 // the machine's speed drifts over minutes, and a ratio of neighbours cancels most of the drift.
 const ratios = new Map();
 const results = [];
-for (const size of SIZES) {
-  const servers = new Map();
-  for (const { kind } of KINDS) servers.set(kind, await startServer(kind, secret));
-  try {
-    const script = (kind) => path.join(work, `${kind}-${size.bytes}.lua`);
-    for (const { kind } of KINDS) wrk(servers.get(kind).port, script(kind), 2, connections); // warm-up
-    for (let round = 1; round <= rounds; round++) {
-      // Rotate the order each round, so that no receiver always runs first or last.
-      const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]);
-      const inRound = new Map();
-      for (const { kind } of order) {
-        const server = servers.get(kind);
-        const before = await server.stats();
-        const result = wrk(server.port, script(kind), duration, connections);
-        const after = await server.stats();
-        result.cpu = (after.cpu - before.cpu) / (after.requests - before.requests);
-        inRound.set(kind, result);
-        const key = `${kind}|${size.name}`;
-        samples.set(key, [...(samples.get(key) ?? []), result]);
-      }
-      for (const { kind } of KINDS) {
-        for (const base of BASES) {
-          if (!inRound.has(base)) continue;
-          const key = `${kind}|${size.name}|${base}`;
-          ratios.set(key, [
-            ...(ratios.get(key) ?? []),
-            inRound.get(kind).rps / inRound.get(base).rps,
-          ]);
-        }
-      }
-      process.stdout.write(
-        `round ${String(round).padStart(2)} ${size.name.padEnd(7)} ${KINDS.map(({ kind }) => `${kind} ${Math.round(inRound.get(kind).rps)}`).join('  ')}\n`,
-      );
+/** Runs one round: every receiver's burst in turn, ratios taken within the round. */
+async function runRound(size, servers, round) {
+  const script = (kind) => path.join(work, `${kind}-${size.bytes}.lua`);
+  // Rotate the order each round, so that no receiver always runs first or last.
+  const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]);
+  const inRound = new Map();
+  for (const { kind } of order) {
+    const server = servers.get(kind);
+    const before = await server.stats();
+    const result = wrk(server.port, script(kind), duration, connections);
+    const after = await server.stats();
+    result.cpu = (after.cpu - before.cpu) / (after.requests - before.requests);
+    inRound.set(kind, result);
+    const key = `${kind}|${size.name}`;
+    samples.set(key, [...(samples.get(key) ?? []), result]);
+  }
+  for (const { kind } of KINDS) {
+    for (const base of BASES) {
+      if (!inRound.has(base)) continue;
+      const key = `${kind}|${size.name}|${base}`;
+      ratios.set(key, [...(ratios.get(key) ?? []), inRound.get(kind).rps / inRound.get(base).rps]);
     }
-  } finally {
-    for (const server of servers.values()) await server.stop();
+  }
+  process.stdout.write(
+    `round ${String(round).padStart(2)} ${size.name.padEnd(7)} ${KINDS.map(({ kind }) => `${kind} ${Math.round(inRound.get(kind).rps)}`).join('  ')}\n`,
+  );
+}
+
+for (const size of SIZES) {
+  let round = 0;
+  for (let set = 0; set < processes; set++) {
+    const servers = new Map();
+    // Which receiver starts first rotates with the set, as the order of bursts does each round.
+    for (let i = 0; i < KINDS.length; i++) {
+      const { kind } = KINDS[(i + set) % KINDS.length];
+      servers.set(kind, await startServer(kind, secret));
+    }
+    try {
+      for (const { kind } of KINDS) {
+        wrk(servers.get(kind).port, path.join(work, `${kind}-${size.bytes}.lua`), 2, connections); // warm-up
+      }
+      for (let i = 0; i < roundsInSet(set, rounds, processes); i++) {
+        await runRound(size, servers, ++round);
+      }
+    } finally {
+      for (const server of servers.values()) await server.stop();
+    }
   }
   const rows = KINDS.map(({ kind, label }) => {
     const list = samples.get(`${kind}|${size.name}`);
@@ -144,7 +161,7 @@ for (const group of results) {
 
 if (!values.write) process.exit(0);
 mkdirSync(path.join(root, 'docs'), { recursive: true });
-const machine = `${process.version}, ${rounds} rounds of ${duration} s, ${connections} connections`;
+const machine = `${process.version}, ${rounds} rounds of ${duration} s in ${processes} sets of processes, ${connections} connections`;
 writeFileSync(
   path.join(root, 'docs/bench.json'),
   `${JSON.stringify({ machine, results }, null, 2)}\n`,

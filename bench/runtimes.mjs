@@ -2,30 +2,55 @@
 // (bench/runtime-servers/handlers.mjs) on Node.js (through @hono/node-server), Bun (Bun.serve)
 // and Deno (Deno.serve), the package installed from its tarball. Each handler runs in a server
 // process of its own on core 0, loaded by wrk on core 1 (1 thread, 32 connections, every delivery
-// its own event id) with signed orders of 4 KB and 340 KB. After one uncounted burst each, ROUNDS
-// rounds (5) of DURATION-second bursts (2), the two handlers taking turns in an order that
-// alternates; a ratio is taken within a round and the median printed first, with the target.
+// its own event id) with signed orders of 4 KB and 340 KB. ROUNDS rounds (6) of DURATION-second
+// bursts (2), the two handlers taking turns in an order that alternates, shared among PROCESSES
+// pairs of server processes (3) started afresh, each after one uncounted burst per handler (one
+// process can run a few per cent faster or slower than another of the same code for its whole
+// life); a ratio is taken within a round and the median printed first, with the target.
+//
+//   npm run bench:runtimes -- [--runtimes node,bun,deno] [--sizes 4,340] [--pair violet,hand]
+//
+// --pair names the two handlers of bench/runtime-servers/handlers.mjs to compare, the first over
+// the second: `--pair hand+headers,hand` weighs one of the package's duties on its own.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { bin, denoRun, packedProject, root } from './packed-project.mjs';
 import { orderOfSize } from './payloads.mjs';
-import { luaScript, pinned, requireWrk, wrk } from './wrk.mjs';
+import { luaScript, pinned, requireWrk, roundsInSet, wrk } from './wrk.mjs';
 
+const { values } = parseArgs({
+  options: {
+    runtimes: { type: 'string', default: 'node,bun,deno' },
+    sizes: { type: 'string', default: '4,340' },
+    pair: { type: 'string', default: 'violet,hand' },
+  },
+});
+const [A, B] = values.pair.split(',');
+if (A === undefined || B === undefined) {
+  console.error('--pair takes two handlers, the first compared to the second: violet,hand');
+  process.exit(2);
+}
 requireWrk();
-const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const DURATION = Number(process.env.DURATION ?? 2);
+const PROCESSES = Math.max(1, Math.min(ROUNDS, Number(process.env.PROCESSES ?? 3)));
 const SECRET = 'runtimes-bench-secret';
 const TARGET = 0.9;
 const SIZES = [
   ['4 KB', 4 * 1024],
   ['340 KB', 340 * 1024],
-];
-const RUNTIMES = {
-  'Node.js (@hono/node-server)': [process.execPath, ['node.mjs']],
-  'Bun (Bun.serve)': [bin('bun'), ['bun.mjs']],
-  'Deno (Deno.serve)': denoRun('deno.mjs'),
-};
+].filter(([, bytes]) => values.sizes.split(',').includes(String(bytes / 1024)));
+const RUNTIMES = Object.fromEntries(
+  [
+    ['node', 'Node.js (@hono/node-server)', [process.execPath, ['node.mjs']]],
+    ['bun', 'Bun (Bun.serve)', [bin('bun'), ['bun.mjs']]],
+    ['deno', 'Deno (Deno.serve)', denoRun('deno.mjs')],
+  ]
+    .filter(([name]) => values.runtimes.split(',').includes(name))
+    .map(([, label, command]) => [label, command]),
+);
 
 const installed = (name) =>
   `${name}@${JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version}`;
@@ -76,44 +101,51 @@ const scripts = Object.fromEntries(
 const results = [];
 try {
   for (const runtime of Object.keys(RUNTIMES)) {
-    const violet = await start(runtime, 'violet');
-    const hand = await start(runtime, 'hand');
-    try {
-      for (const [size] of SIZES) {
-        const burst = (server) => wrk(server.port, scripts[size], DURATION, 32).rps;
-        burst(violet);
-        burst(hand);
-        const ratios = [];
-        const rps = { violet: [], hand: [] };
-        for (let round = 0; round < ROUNDS; round++) {
-          const order = round % 2 === 0 ? ['violet', 'hand'] : ['hand', 'violet'];
-          const got = {};
-          for (const kind of order) got[kind] = burst(kind === 'violet' ? violet : hand);
-          rps.violet.push(got.violet);
-          rps.hand.push(got.hand);
-          ratios.push(got.violet / got.hand);
+    for (const [size] of SIZES) {
+      const ratios = [];
+      const rps = { [A]: [], [B]: [] };
+      for (let set = 0; set < PROCESSES; set++) {
+        // A fresh pair of processes per set, which of the two starts first alternating.
+        const order = set % 2 === 0 ? [A, B] : [B, A];
+        const servers = {};
+        for (const kind of order) servers[kind] = await start(runtime, kind);
+        try {
+          const burst = (kind) => wrk(servers[kind].port, scripts[size], DURATION, 32).rps;
+          burst(A);
+          burst(B);
+          for (let round = 0; round < roundsInSet(set, ROUNDS, PROCESSES); round++) {
+            const got = {};
+            for (const kind of round % 2 === 0 ? order : [...order].reverse()) {
+              got[kind] = burst(kind);
+            }
+            rps[A].push(got[A]);
+            rps[B].push(got[B]);
+            ratios.push(got[A] / got[B]);
+          }
+        } finally {
+          for (const server of Object.values(servers)) await server.stop();
         }
-        results.push({ runtime, size, ratios, violet: median(rps.violet), hand: median(rps.hand) });
       }
-    } finally {
-      await violet.stop();
-      await hand.stop();
+      results.push({ runtime, size, ratios, a: median(rps[A]), b: median(rps[B]) });
     }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
+const label = (kind) =>
+  kind === 'violet' ? 'violet.fetch' : kind === 'hand' ? 'hand-written' : `\`${kind}\``;
+const target = A === 'violet' && B === 'hand' ? ` (target >= ${TARGET}x)` : '';
 for (const r of results) {
   console.log(
-    `${r.runtime}, ${r.size}: violet.fetch / a hand-written handler ${median(r.ratios).toFixed(2)}x deliveries per second (target >= ${TARGET}x)`,
+    `${r.runtime}, ${r.size}: ${label(A)} / ${label(B)} ${median(r.ratios).toFixed(2)}x deliveries per second${target}`,
   );
 }
 console.log(`
-| runtime | body | violet.fetch, deliveries/s | hand-written, deliveries/s | ratio, median of ${ROUNDS} rounds | rounds' ratios |
+| runtime | body | ${label(A)}, deliveries/s | ${label(B)}, deliveries/s | ratio, median of ${ROUNDS} rounds | rounds' ratios |
 |---|---|---:|---:|---:|---|`);
 for (const r of results) {
   console.log(
-    `| ${r.runtime} | ${r.size} | ${r.violet.toFixed(0)} | ${r.hand.toFixed(0)} | ${median(r.ratios).toFixed(2)}x | ${r.ratios.map((x) => x.toFixed(2)).join(', ')} |`,
+    `| ${r.runtime} | ${r.size} | ${r.a.toFixed(0)} | ${r.b.toFixed(0)} | ${median(r.ratios).toFixed(2)}x | ${r.ratios.map((x) => x.toFixed(2)).join(', ')} |`,
   );
 }

@@ -100,3 +100,10 @@ export function wrk(port, script, seconds, connections) {
     p99: ms(/^\s+99%\s+(\S+)/m.exec(out)[1]),
   };
 }
+
+/**
+ * How many of `rounds` rounds set `set` of `sets` runs: the rounds shared among sets of server
+ * processes started afresh (9 rounds in 3 sets are 3 each; 10 are 4, 3 and 3).
+ */
+export const roundsInSet = (set, rounds, sets) =>
+  Math.floor(rounds / sets) + (set < rounds % sets ? 1 : 0);
