@@ -103,30 +103,29 @@ try {
   for (const runtime of Object.keys(RUNTIMES)) {
     for (const [size] of SIZES) {
       const ratios = [];
-      const rps = { [A]: [], [B]: [] };
+      // By position, not name: `--pair hand,hand` compares a handler with itself.
+      const rps = [[], []];
       for (let set = 0; set < PROCESSES; set++) {
         // A fresh pair of processes per set, which of the two starts first alternating.
-        const order = set % 2 === 0 ? [A, B] : [B, A];
-        const servers = {};
-        for (const kind of order) servers[kind] = await start(runtime, kind);
+        const order = set % 2 === 0 ? [0, 1] : [1, 0];
+        const running = [];
+        for (const i of order) running[i] = await start(runtime, [A, B][i]);
         try {
-          const burst = (kind) => wrk(servers[kind].port, scripts[size], DURATION, 32).rps;
-          burst(A);
-          burst(B);
+          const burst = (i) => wrk(running[i].port, scripts[size], DURATION, 32).rps;
+          burst(0);
+          burst(1);
           for (let round = 0; round < roundsInSet(set, ROUNDS, PROCESSES); round++) {
-            const got = {};
-            for (const kind of round % 2 === 0 ? order : [...order].reverse()) {
-              got[kind] = burst(kind);
-            }
-            rps[A].push(got[A]);
-            rps[B].push(got[B]);
-            ratios.push(got[A] / got[B]);
+            const got = [];
+            for (const i of round % 2 === 0 ? order : [...order].reverse()) got[i] = burst(i);
+            rps[0].push(got[0]);
+            rps[1].push(got[1]);
+            ratios.push(got[0] / got[1]);
           }
         } finally {
-          for (const server of Object.values(servers)) await server.stop();
+          for (const server of running) await server?.stop();
         }
       }
-      results.push({ runtime, size, ratios, a: median(rps[A]), b: median(rps[B]) });
+      results.push({ runtime, size, ratios, a: median(rps[0]), b: median(rps[1]) });
     }
   }
 } finally {
