@@ -53,10 +53,11 @@ export function handlerOf(kind, secret) {
     const expected = createHmac('sha256', secret).update(bytes).digest();
     const sent = Buffer.from(request.headers.get('x-violet-hmac') ?? '', 'base64');
     if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
+      clearTimeout(timer);
       return new Response('{"error":"bad signature"}', { status: 401 });
     }
     await listener(JSON.parse(decoder.decode(bytes)), kept);
-    if (timer !== undefined) clearTimeout(timer);
+    clearTimeout(timer);
     return new Response(RECEIVED, { headers: { 'content-type': 'application/json' } });
   };
 }
