@@ -32,5 +32,8 @@ runScenario('a Hono app on Node.js', async () => {
     return r.violet.fetch(c.req.raw);
   });
   app.on(['POST', 'PUT'], '/webhooks/violet', (c) => r.violet.fetch(c.req.raw));
+  // The ack: 'immediate' receiver and what it finished, as the receiver routes them.
+  app.post('/after-answer', (c) => r.fetch(c.req.raw));
+  app.get('/finished', (c) => r.fetch(c.req.raw));
   return served(app.fetch);
 });
