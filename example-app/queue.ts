@@ -1,14 +1,18 @@
 // `npm run example:queue`: the example app in queued mode, as two processes. This one receives
 // webhooks (VIOLET_APP_SECRET, PORT) and forks the worker; both reach Redis at REDIS_URL
-// (default redis://127.0.0.1:6379). Ctrl-C stops both, letting running jobs finish.
+// (default redis://127.0.0.1:6379). The job dashboard at /admin/queues is served only with
+// DASHBOARD_USER and DASHBOARD_PASSWORD set, and asks for them (HTTP Basic: use it over HTTPS).
+// Ctrl-C stops both, letting running jobs finish.
 import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { listen } from './app';
+import { credentialsFromEnv } from './basic-auth';
 import { createQueuedApp, startWorker } from './queued-app';
 
 const setup = {
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   prefix: process.env.QUEUE_PREFIX, // BullMQ's key prefix, 'bull' when unset
+  dashboard: credentialsFromEnv(),
 };
 const log = (line: string) => console.log(line);
 
@@ -29,7 +33,11 @@ if (process.argv[2] === 'worker') {
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
     console.log(`Receiving Violet webhooks on http://localhost:${port}/webhooks/violet`);
-    console.log(`Jobs: http://localhost:${port}/admin/queues`);
+    console.log(
+      setup.dashboard === undefined
+        ? 'No job dashboard: set DASHBOARD_USER and DASHBOARD_PASSWORD to serve /admin/queues.'
+        : `Jobs: http://localhost:${port}/admin/queues (user ${setup.dashboard.user})`,
+    );
   });
   const stop = () => {
     server.close();

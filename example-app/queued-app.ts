@@ -1,6 +1,7 @@
 // The example app in queued mode: the web process answers once a delivery is in Redis, and a
-// worker process runs the listeners. Bull Board at /admin/queues shows the jobs: waiting, active,
-// failed, retried. Protect that path in production (it can retry and delete jobs).
+// worker process runs the listeners. Bull Board at /admin/queues shows the jobs (waiting, active,
+// failed, retried) behind HTTP Basic authentication: the jobs hold whole orders, with shoppers'
+// addresses, and the dashboard can retry and delete them. Without credentials, no dashboard.
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -9,6 +10,7 @@ import Redis from 'ioredis';
 import { violetWebhooks } from 'express-violet-webhooks';
 import { bullmqQueue, createVioletWorker } from 'express-violet-webhooks/bullmq';
 import { RedisDedupeStore } from 'express-violet-webhooks/redis';
+import { basicAuth, type Credentials } from './basic-auth';
 import { addListeners, listeners, type Log } from './listeners';
 
 export interface QueueSetup {
@@ -16,6 +18,8 @@ export interface QueueSetup {
   /** The queue's name (default `violet-webhooks`) and BullMQ's key prefix. */
   name?: string | undefined;
   prefix?: string | undefined;
+  /** Who may open the dashboard at /admin/queues; without them it is not served. */
+  dashboard?: Credentials | undefined;
 }
 
 /** The web side: verify, claim, queue, answer; and the dashboard. */
@@ -32,13 +36,14 @@ export function createQueuedApp(secret: string, setup: QueueSetup, log: Log) {
   });
   violet.on('error', listeners(log).error);
 
-  const board = new ExpressAdapter();
-  board.setBasePath('/admin/queues');
-  createBullBoard({ queues: [new BullMQAdapter(queue.queue)], serverAdapter: board });
-
   const app = express();
   app.post('/webhooks/violet', violet);
-  app.use('/admin/queues', board.getRouter());
+  if (setup.dashboard !== undefined) {
+    const board = new ExpressAdapter();
+    board.setBasePath('/admin/queues');
+    createBullBoard({ queues: [new BullMQAdapter(queue.queue)], serverAdapter: board });
+    app.use('/admin/queues', basicAuth(setup.dashboard), board.getRouter());
+  }
   const close = async () => {
     await queue.close();
     redis.disconnect();

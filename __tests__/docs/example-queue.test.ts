@@ -5,6 +5,10 @@ import { delivery } from '../helpers/deliveries';
 import { describeWithSharedRedis } from '../helpers/redis';
 
 const SECRET = 'example-queue-secret';
+const DASHBOARD = { user: 'ops', password: 'example-dashboard-password' };
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const AS_OPS = { authorization: basic(DASHBOARD.user, DASHBOARD.password) };
 
 // `npm run example:queue` as a person runs it: the web process, the worker it forks, and Bull
 // Board at /admin/queues.
@@ -19,6 +23,8 @@ describeWithSharedRedis('the example app in queued mode', (url) => {
       QUEUE_PREFIX: prefix,
       PORT: '0',
       VIOLET_APP_SECRET: SECRET,
+      DASHBOARD_USER: DASHBOARD.user,
+      DASHBOARD_PASSWORD: DASHBOARD.password,
     });
     const line = await app.waitFor(/^Receiving Violet webhooks on /);
     base = (/(http:\/\/localhost:\d+)/.exec(line) as RegExpExecArray)[1] as string;
@@ -43,14 +49,28 @@ describeWithSharedRedis('the example app in queued mode', (url) => {
     await app.waitFor(/^ {2}\(audit\) ORDER_SHIPPED event example-1$/);
   });
 
-  test('Bull Board shows the queue: its page and its API', async () => {
-    const page = await fetch(`${base}/admin/queues`);
+  test.each([
+    ['no credentials', {}],
+    ['a wrong password', { authorization: basic(DASHBOARD.user, 'guess') }],
+    ['a wrong user', { authorization: basic('admin', DASHBOARD.password) }],
+    ['another scheme', { authorization: `Bearer ${DASHBOARD.password}` }],
+  ])('the dashboard and its API answer 401 to %s', async (_, headers) => {
+    for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
+      const res = await fetch(`${base}${path}`, { headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+      expect(await res.text()).not.toContain('violet-webhooks');
+    }
+  });
+
+  test('Bull Board shows the queue to its user: its page and its API', async () => {
+    const page = await fetch(`${base}/admin/queues`, { headers: AS_OPS });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toMatch(/<div id="root">/);
     let queues: Array<{ name: string; counts: Record<string, number> }> = [];
     await until(async () => {
-      const api = await fetch(`${base}/admin/queues/api/queues`);
+      const api = await fetch(`${base}/admin/queues/api/queues`, { headers: AS_OPS });
       queues = ((await api.json()) as { queues: typeof queues }).queues;
       return queues[0]?.counts.completed === 1;
     });
@@ -61,5 +81,37 @@ describeWithSharedRedis('the example app in queued mode', (url) => {
   test('SIGTERM stops the web process and its worker', async () => {
     app.kill('SIGTERM');
     expect(await app.exited).toBe(0);
+  });
+});
+
+describeWithSharedRedis('the example app in queued mode without dashboard credentials', (url) => {
+  const prefix = testPrefix();
+  let app: Child;
+  let base = '';
+
+  beforeAll(async () => {
+    app = new Child('../../../example-app/queue.ts', {
+      REDIS_URL: url,
+      QUEUE_PREFIX: prefix,
+      PORT: '0',
+      VIOLET_APP_SECRET: SECRET,
+      DASHBOARD_USER: '',
+      DASHBOARD_PASSWORD: '',
+    });
+    const line = await app.waitFor(/^Receiving Violet webhooks on /);
+    base = (/(http:\/\/localhost:\d+)/.exec(line) as RegExpExecArray)[1] as string;
+    await app.waitFor(/^No job dashboard: set DASHBOARD_USER and DASHBOARD_PASSWORD/);
+  }, 30_000);
+  afterAll(async () => {
+    app.kill('SIGTERM');
+    await app.exited;
+    await dropPrefix(url, prefix);
+  });
+
+  test('serves no dashboard, with or without credentials', async () => {
+    for (const headers of [{}, AS_OPS]) {
+      const res = await fetch(`${base}/admin/queues/api/queues`, { headers });
+      expect(res.status).toBe(404);
+    }
   });
 });
