@@ -13,6 +13,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** What it prints once it listens; `LISTENING <port>` gives the origin when none is given. */
   ready: RegExp;
+  /** Stop its children too (wrangler runs workerd): a process group of its own, killed whole. */
+  group?: boolean;
 }
 
 /**
@@ -28,7 +30,16 @@ export function startServer(
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1', ...options.env },
+    detached: options.group === true,
   });
+  const kill = (): void => {
+    try {
+      if (options.group === true && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      else child.kill('SIGKILL');
+    } catch {
+      child.kill('SIGKILL'); // the group is gone already
+    }
+  };
   let out = '';
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${out}`)));
@@ -46,7 +57,7 @@ export function startServer(
           new Promise<void>((done) => {
             if (child.exitCode !== null || child.signalCode !== null) return done();
             child.once('exit', () => done());
-            child.kill('SIGKILL');
+            kill();
           }),
       });
     };

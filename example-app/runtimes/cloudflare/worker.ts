@@ -1,7 +1,10 @@
 // A Cloudflare Worker: violet.fetch as the Worker's fetch handler. The Worker's ctx is the
 // third argument: violet.fetch finds its waitUntil, so that work after the answer completes.
-// Bundle and deploy with wrangler (wrangler.json beside this file); the secret comes from
-// wrangler secret put VIOLET_APP_SECRET, as env.VIOLET_APP_SECRET.
+// Run it locally with `npx wrangler dev`, the secret in a .dev.vars file beside wrangler.json
+// (VIOLET_APP_SECRET=...); deploy with `npx wrangler deploy` after `wrangler secret put
+// VIOLET_APP_SECRET`. Either way it comes as env.VIOLET_APP_SECRET. wrangler.json asks for
+// nodejs_compat and a compatibility date that the wrangler npm installs on Node.js 20 (4.86)
+// can still serve locally; newer wranglers serve it too.
 import { violetWebhooks, type VioletWebhooks } from 'express-violet-webhooks';
 
 interface Env {
