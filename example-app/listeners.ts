@@ -41,7 +41,7 @@ export function listeners(log: Log) {
     transferSent: (event: VioletEventOf<'TRANSFER_SENT'>) => {
       const { amount, currency, related_orders: orders } = event.transfer;
       log(
-        `transfer ${event.transfer.id}: ${(amount / 100).toFixed(2)} ${currency} for orders ${orders?.join(', ')}`,
+        `transfer ${event.transfer.id}: ${((amount ?? 0) / 100).toFixed(2)} ${currency} for orders ${orders?.join(', ')}`,
       );
     },
     audit: (event: VioletEvent) => {

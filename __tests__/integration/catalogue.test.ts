@@ -59,6 +59,18 @@ describe('every known event type, over HTTP', () => {
     ],
     ['transfer-failed', 'TRANSFER_FAILED', 'transfer', 'the transfer-events sample with an error'],
     [
+      'order-bag-skus-null',
+      'ORDER_UPDATED',
+      'order',
+      "a bag whose skus, taxes and transactions are null, as Violet prints a bag's lists",
+    ],
+    [
+      'transfer-pending-no-amount',
+      'TRANSFER_UPDATED',
+      'transfer',
+      "a pending transfer without amount (optional in Violet's API reference)",
+    ],
+    [
       'payout-account-created',
       'MERCHANT_PAYOUT_ACCOUNT_CREATED',
       'payoutAccount',
@@ -163,7 +175,13 @@ test.each([
       ((o.bags as { skus: Record<string, unknown>[] }[])[0]!.skus[1]!.price = '12.50'),
     '/bags/0/skus/1/price',
   ],
-  ['bags missing', (o: Record<string, unknown>) => delete o.bags, ''],
+  ['no id', (o: Record<string, unknown>) => delete o.id, ''],
+  [
+    'a line item whose sku_id is null',
+    (o: Record<string, unknown>) =>
+      ((o.bags as { skus: Record<string, unknown>[] }[])[0]!.skus[0]!.sku_id = null),
+    '/bags/0/skus/0/sku_id',
+  ],
 ])('an order with %s answers 422 naming %s', async (_label, breakIt, where) => {
   const { app, received } = catalogueApp();
   const order = samplePayload('ORDER_SHIPPED') as unknown as Record<string, unknown>;

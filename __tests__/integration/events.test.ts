@@ -262,7 +262,7 @@ describe.each(EXPRESS_VERSIONS)('events and listeners over HTTP (%s)', (_name, e
         payload: { ...samplePayload('MERCHANT_CONNECTED'), vip: true },
       }),
     ).expect(200);
-    await deliver(app, delivery('ORDER_SHIPPED', { payload: { id: 1 } })).expect(422);
+    await deliver(app, delivery('ORDER_SHIPPED', { payload: { id: 1, bags: 'none' } })).expect(422);
     expect(calls).toBe(1);
   });
 });

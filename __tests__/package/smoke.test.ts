@@ -30,7 +30,7 @@ violet.on('ORDER_SHIPPED', (event: OrderEvent) => {
   void bagId;
 });
 violet.on('TRANSFER_SENT', (event) => {
-  const amount: number = event.transfer.amount;
+  const amount: number | null | undefined = event.transfer.amount;
   // @ts-expect-error a transfer event has no order
   void event.order;
   void amount;

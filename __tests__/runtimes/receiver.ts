@@ -24,7 +24,7 @@ function seenOf(event: VioletEvent): Seen {
     id: event.id,
     bagId: order?.bag?.id ?? null,
     skuId: order?.sku?.sku_id ?? null,
-    bags: order?.order.bags.length ?? 0,
+    bags: order?.order.bags?.length ?? 0,
   };
 }
 

@@ -62,8 +62,11 @@ violet.on('PAYMENT_TRANSACTION_CAPTURE_STATUS_PARTIALLY_REFUNDED', (e) => {
 });
 violet.on('TRANSFER_REVERSAL_FAILED', (e) => {
   const transfer: Transfer = e.transfer;
-  const amount: number = e.transfer.amount;
+  // Optional in Violet's API reference, and null when Violet prints it unset.
+  const amount: number | null | undefined = e.transfer.amount;
+  // @ts-expect-error the amount may be absent: not a number for sure
+  const sure: number = e.transfer.amount;
   // @ts-expect-error the amount is a number, not a string
   const wrong: string = e.transfer.amount;
-  void [transfer, amount, wrong];
+  void [transfer, amount, sure, wrong];
 });

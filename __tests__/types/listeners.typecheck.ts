@@ -8,6 +8,7 @@ import {
   type VioletEvent,
   type VioletWebhookError,
   type Order,
+  type OrderSku,
   type TransferEvent,
 } from '../../lib';
 
@@ -19,9 +20,26 @@ violet.on('ORDER_SHIPPED', (e) => {
   const orderId: number = e.orderId;
   const bagId: number | undefined = e.bag?.id;
   const skuId: number | undefined = e.sku?.sku_id;
+  // What may be absent or null in a body Violet sends is typed so; the ids the event is built
+  // from are not.
+  const lineItems: OrderSku[] | null | undefined = e.bag?.skus;
+  const status: string | null | undefined = e.order.status;
+  const lineItemId: number | null | undefined = e.sku?.id;
+  if (e.bag !== undefined) {
+    const id: number = e.bag.id;
+    // @ts-expect-error a bag's line items may be null
+    const sure: OrderSku[] = e.bag.skus;
+    void [id, sure];
+  }
+  if (e.sku !== undefined) {
+    const catalogSku: number = e.sku.sku_id;
+    void catalogSku;
+  }
+  // @ts-expect-error an order's bags may be absent or null
+  void e.order.bags.length;
   // @ts-expect-error an order event has no merchant
   void e.merchant;
-  void [bags, type, orderId, bagId, skuId];
+  void [bags, type, orderId, bagId, skuId, lineItems, status, lineItemId];
 });
 
 violet.on('MERCHANT_CONNECTED', (e) => {
@@ -32,7 +50,7 @@ violet.on('MERCHANT_CONNECTED', (e) => {
 });
 
 violet.on('TRANSFER_SENT', (e) => {
-  const amount: number = e.transfer.amount;
+  const amount: number | null | undefined = e.transfer.amount;
   const related: string[] | null | undefined = e.transfer.related_orders;
   // @ts-expect-error a transfer event has no order
   void e.order;

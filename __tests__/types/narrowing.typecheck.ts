@@ -40,7 +40,7 @@ function onEvery(event: VioletEvent): number | undefined {
     case 'ORDER_REFUNDED':
       return event.sku?.quantity ?? event.bag?.id;
     case 'TRANSFER_SENT':
-      return event.transfer.amount;
+      return event.transfer.amount ?? undefined;
     case 'PAYMENT_TRANSACTION_CAPTURE_STATUS_CAPTURED':
       // @ts-expect-error a payment transaction event has no transfer
       return event.transfer.amount;

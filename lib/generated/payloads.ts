@@ -18,10 +18,13 @@ export interface Order {
   /**
    * IN_PROGRESS, PROCESSING, COMPLETED, CANCELED, REFUNDED, PARTIALLY_REFUNDED, REQUIRES_ACTION, or a newer value.
    */
-  status?: string;
+  status?: string | null;
   currency?: string | null;
   customer?: Customer | null;
-  bags: Bag[];
+  /**
+   * Optional in Violet's spec; when absent or null, `event.bag` and `event.sku` are undefined.
+   */
+  bags?: Bag[] | null;
   shipping_address?: Address | null;
   billing_address?: Address | null;
   sub_total?: number | null;
@@ -53,7 +56,7 @@ export interface Bag {
   /**
    * IN_PROGRESS, SUBMITTED, ACCEPTED, COMPLETED, PARTIALLY_REFUNDED, REFUNDED, REJECTED, CANCELED, BACKORDERED, or a newer value.
    */
-  status?: string;
+  status?: string | null;
   /**
    * PROCESSING, SHIPPED, PARTIALLY_SHIPPED, DELIVERED, COULD_NOT_DELIVER, RETURNED, or a newer value.
    */
@@ -62,7 +65,10 @@ export interface Bag {
    * UNPAID, AUTHORIZED, PENDING, PAID, PARTIALLY_PAID, REFUNDED, PARTIALLY_REFUNDED, VOIDED, or a newer value.
    */
   financial_status?: string | null;
-  skus?: OrderSku[];
+  /**
+   * Optional in Violet's spec, and null as Violet prints a bag's other lists (`taxes`, `transactions`); then `event.sku` is undefined.
+   */
+  skus?: OrderSku[] | null;
   shipping_method?: ShippingMethod | null;
   fulfillments?: Fulfillment[] | null;
   currency?: string | null;
@@ -79,7 +85,7 @@ export interface Bag {
  * A line item of a bag: `id` is the line item, `sku_id` the catalog SKU.
  */
 export interface OrderSku {
-  id: number;
+  id?: number | null;
   sku_id: number;
   order_id?: number | null;
   bag_id?: number | null;
@@ -189,7 +195,7 @@ export interface Offer {
  * A purchasable variant of an offer.
  */
 export interface OfferSku {
-  id: number;
+  id?: number | null;
   offer_id?: number | null;
   merchant_id?: number | null;
   external_id?: string | null;
@@ -314,7 +320,10 @@ export interface Transfer {
   payment_provider?: string | null;
   payment_provider_id?: string | null;
   payout_account_id?: number | null;
-  amount: number;
+  /**
+   * In cents. Optional in Violet's API reference (Get Transfer).
+   */
+  amount?: number | null;
   currency?: string | null;
   /**
    * SENT, PARTIALLY_SENT, FAILED, REVERSED, PARTIALLY_REVERSED, ..., or a newer value.

@@ -6,7 +6,7 @@ import {
   type VioletEventType,
 } from '../event-types';
 import type { FamilyPayloads } from '../generated/catalogue';
-import type { Order } from '../generated/payloads';
+import type { Bag, Order, OrderSku } from '../generated/payloads';
 
 export type { FamilyPayloads };
 
@@ -19,6 +19,16 @@ export type { FamilyPayloads };
 export type PayloadOf<T extends VioletEventType> = {
   [F in EventFamily]: T extends EventTypeOf<F> ? FamilyPayloads[F] : never;
 }[EventFamily];
+
+/**
+ * The sample order: a delivered order's bags and line items may be absent or null, a sample's
+ * never are, so that a test reaches them without checks.
+ */
+export type SampleOrder = Order & { bags: (Bag & { skus: OrderSku[] })[] };
+
+/** What `samplePayload(type)` returns: the payload type of `type`, a `SampleOrder` for orders. */
+export type SamplePayloadOf<T extends VioletEventType> =
+  T extends EventTypeOf<'order'> ? SampleOrder : PayloadOf<T>;
 
 const DATE = '2025-04-08T16:21:52+0000';
 
@@ -34,7 +44,7 @@ const ORDER_STATES: Partial<Record<VioletEventType, [string, string, string, str
   ORDER_FAILED: ['COMPLETED', 'REJECTED', 'PROCESSING', 'VOIDED'],
 };
 
-function order(type: VioletEventType): Order {
+function order(type: VioletEventType): SampleOrder {
   const [status, bagStatus, fulfillment, financial] = ORDER_STATES[type] ?? [
     'COMPLETED',
     'ACCEPTED',
@@ -375,12 +385,12 @@ const SAMPLES: { [F in EventFamily]: (type: VioletEventType) => FamilyPayloads[F
  * const order = samplePayload('ORDER_SHIPPED');
  * order.bags[0].fulfillments = [];
  */
-export function samplePayload<T extends VioletEventType>(type: T): PayloadOf<T> {
+export function samplePayload<T extends VioletEventType>(type: T): SamplePayloadOf<T> {
   if (!isVioletEventType(type)) {
     throw new TypeError(
       `express-violet-webhooks: samplePayload: ${String(type)} is not a known event type`,
     );
   }
   const family = familyOf(type);
-  return SAMPLES[family](type) as PayloadOf<T>;
+  return SAMPLES[family](type) as SamplePayloadOf<T>;
 }
