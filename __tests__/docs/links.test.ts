@@ -1,14 +1,6 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-
-const root = path.join(__dirname, '..', '..');
-const pages = [
-  'README.md',
-  'CHANGELOG.md',
-  ...readdirSync(path.join(root, 'docs'))
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/${name}`),
-];
+import { pages, root } from './pages';
 
 /** The lines of a page outside its code blocks. */
 function prose(text: string): string[] {
@@ -67,3 +59,13 @@ test('the check finds a link to a heading that does not exist', () => {
   expect(anchors('docs/operations.md').has('no-such-heading')).toBe(false);
   expect(anchors('README.md').has('errors-and-status-codes')).toBe(true);
 });
+
+test.each(pages.filter((page) => page.startsWith('docs/')))(
+  '%s is linked from the README or CONTRIBUTING.md',
+  (page) => {
+    const from = ['README.md', 'CONTRIBUTING.md'].flatMap((file) =>
+      links(file).map(({ target }) => target),
+    );
+    expect(from).toContain(page);
+  },
+);

@@ -1,16 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { transformSync } from '@swc/core';
 import * as lib from '../../lib';
 import * as testing from '../../lib/testing';
+import { namedBlock } from './pages';
 
-// The README's "Testing your listeners" example, run as written: its `app.ts` and `app.test.ts`
-// blocks are compiled and evaluated here, so the tests they declare run as tests of this file.
-const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-const blocks = new Map<string, string>();
-for (const match of readme.matchAll(/```ts\n\/\/ (\S+)\n([\s\S]*?)```/g)) {
-  blocks.set(match[1] as string, match[2] as string);
-}
+// The example of docs/testing.md, run as written: its `app.ts` and `app.test.ts` blocks are
+// compiled and evaluated here, so the tests they declare run as tests of this file.
 
 const packages: Record<string, unknown> = {
   'express-violet-webhooks': lib,
@@ -18,8 +12,7 @@ const packages: Record<string, unknown> = {
 };
 
 function load(name: string): Record<string, unknown> {
-  const source = blocks.get(name);
-  if (source === undefined) throw new Error(`README has no \`// ${name}\` block`);
+  const { source } = namedBlock(name);
   const { code } = transformSync(source, {
     filename: name,
     module: { type: 'commonjs' },
@@ -41,8 +34,9 @@ function load(name: string): Record<string, unknown> {
   return module.exports;
 }
 
-test('the README has the example', () => {
-  expect([...blocks.keys()]).toEqual(expect.arrayContaining(['app.ts', 'app.test.ts']));
+test('docs/testing.md has the example', () => {
+  expect(namedBlock('app.ts').page).toBe('docs/testing.md');
+  expect(namedBlock('app.test.ts').page).toBe('docs/testing.md');
 });
 
 load('app.test.ts');

@@ -1,25 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SECRET, delivery } from '../helpers/deliveries';
 import { sleep, until } from '../helpers/wait';
 import { streamUpload } from '../helpers/stream-upload';
+import { namedBlock } from './pages';
 
-// The README's node:http server, run as written in a child process: clients that abort, reset or
-// truncate their body must not crash it, nor one that streams far past the limit.
-const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-const source = /```ts\n\/\/ webhooks-server\.ts\n([\s\S]*?)```/.exec(readme)?.[1];
-const dir = mkdtempSync(path.join(tmpdir(), 'violet-readme-'));
+// The node:http server of docs/mounting.md, run as written in a child process: clients that
+// abort, reset or truncate their body must not crash it, nor one that streams far past the limit.
+const { source } = namedBlock('webhooks-server.ts');
+const dir = mkdtempSync(path.join(tmpdir(), 'violet-docs-'));
 let child: ChildProcess;
 let port = 0;
 let stdout = '';
 let stderr = '';
 
 beforeAll(async () => {
-  if (source === undefined) throw new Error('README has no `// webhooks-server.ts` block');
   const file = path.join(dir, 'webhooks-server.ts');
   writeFileSync(file, source);
   child = spawn(
@@ -74,7 +73,7 @@ async function breakOff(how: 'abort' | 'reset' | 'truncate'): Promise<void> {
 }
 const truncated: net.Socket[] = [];
 
-/** How many times the README's listener has logged the delivery of deliverShipped(). */
+/** How many times the example's listener has logged the delivery of deliverShipped(). */
 const shippedLines = (): number => stdout.split('order 12345 shipped, bag 11111').length - 1;
 
 async function deliverShipped(): Promise<Response> {
