@@ -2,7 +2,7 @@
 // middleware's `queue` option: a delivery is answered once its job is in Redis. createVioletWorker()
 // processes the jobs, on any number of machines, with the event the middleware would have built.
 // It guarantees at most one job per event id, and at least one run of the listeners per
-// acknowledged delivery while Redis keeps its data (the README says how to run Redis for that).
+// acknowledged delivery while Redis keeps its data (docs/queue.md says how to run Redis for that).
 // Needs bullmq (>= 6.3.3) and ioredis; the main entry point never imports this one.
 export { bullmqQueue } from './bullmq-queue';
 export type { BullmqQueueOptions, VioletQueue, VioletJobOptions } from './bullmq-queue';

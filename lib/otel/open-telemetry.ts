@@ -27,7 +27,7 @@ export interface OpenTelemetryOptions {
 }
 
 /**
- * Telemetry through OpenTelemetry's API: spans and metrics as the README's "Telemetry" section
+ * Telemetry through OpenTelemetry's API: spans and metrics as docs/telemetry.md
  * lists them, recorded by whatever SDK the app set up (the global providers, unless given).
  * With no SDK registered, the API records nothing. Every `openTelemetry()` on one meter provider
  * records into the same instruments.
