@@ -116,14 +116,12 @@ function floorHandler(key) {
 
 const server = http.createServer(handler);
 // CPU time spent and requests answered, on demand (SIGUSR2), so the driver can compute the CPU
-// cost of one request: a figure that other load on the machine disturbs less than req/s. The
-// monotonic clock (µs) lets bench:profile keep only the profile samples of the measured burst.
+// cost of one request: a figure that other load on the machine disturbs less than req/s.
 let requests = 0;
 server.on('request', () => void (requests += 1));
 process.on('SIGUSR2', () => {
   const { user, system } = process.cpuUsage();
-  const clock = process.hrtime.bigint() / 1000n;
-  process.stdout.write(`STATS ${user + system} ${requests} ${clock}\n`);
+  process.stdout.write(`STATS ${user + system} ${requests}\n`);
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING ${server.address().port}\n`));
