@@ -129,7 +129,7 @@ export function explain(error: unknown, schema: string): unknown {
   }
   if (isStatementPooling(error)) {
     return new Error(
-      'express-violet-webhooks: the connection goes through a pooler in statement mode (PgBouncer pool_mode = statement), which cannot run a transaction; inbox.once() and migrate need one: connect through transaction or session mode (or straight to Postgres)',
+      'express-violet-webhooks: the connection goes through a pooler in statement mode (PgBouncer pool_mode = statement), which cannot run the transaction that inbox.once() and migrate need: use transaction or session mode (or connect straight to Postgres)',
       { cause: error },
     );
   }
