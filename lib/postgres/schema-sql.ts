@@ -74,8 +74,9 @@ CREATE TABLE IF NOT EXISTS ${events} (
 CREATE INDEX IF NOT EXISTS violet_webhook_events_received_at
   ON ${events} (received_at);
 -- For \`violet-webhooks events --state S\` and \`--type T\`: newest first, without reading every row.
+-- Done events, nearly all of them, are found through received_at: only the others are indexed.
 CREATE INDEX IF NOT EXISTS violet_webhook_events_state
-  ON ${events} (state, received_at, event_id);
+  ON ${events} (state, received_at, event_id) WHERE state <> 'done';
 CREATE INDEX IF NOT EXISTS violet_webhook_events_type
   ON ${events} (type, received_at, event_id);
 
