@@ -1,6 +1,6 @@
 // Instructions per delivery of one receiver, counted by valgrind's callgrind: after a warm-up
 // the counters are zeroed, a fixed number of deliveries is sent from this process (not
-// counted), and the count is read. Shared by bench:instructions and bench:express-request.
+// counted), and the count is read. Used by bench:instructions.
 //
 // What makes the count repeatable (within 1 % between runs on node:http, about 3 % in Express,
 // where it includes a share of full garbage collections):

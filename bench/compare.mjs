@@ -73,7 +73,7 @@ try {
         // Which build starts first alternates too.
         const start = {
           head: () => startServer(kind, secret),
-          base: () => startServer(kind, secret, [], { VIOLET_DIST: path.join(base, 'dist') }),
+          base: () => startServer(kind, secret, { VIOLET_PACKAGE: base }),
         };
         const first = pair % 2 === 0 ? 'head' : 'base';
         const second = first === 'head' ? 'base' : 'head';

@@ -1,14 +1,16 @@
 // The server side of the load test: our middleware with one async listener that counts how often
 // each event id is processed. GET /stats answers the counts and this process's memory.
 import express from 'express';
-import { violetWebhooks } from 'express-violet-webhooks';
+import { underTest } from './under-test.mjs';
+
+const { violetWebhooks } = underTest();
 
 const store = process.env.STORE ?? 'memory';
 let dedupe;
 let redis;
 if (store === 'redis') {
   const { default: Redis } = await import('ioredis');
-  const { RedisDedupeStore } = await import('express-violet-webhooks/redis');
+  const { RedisDedupeStore } = underTest('redis');
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   dedupe = new RedisDedupeStore(redis, { prefix: `load:${process.pid}:${Date.now()}:` });
 }

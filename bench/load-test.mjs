@@ -7,7 +7,9 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { createDelivery } from 'express-violet-webhooks/testing';
+import { underTest } from './under-test.mjs';
+
+const { createDelivery } = underTest('testing');
 
 const { values } = parseArgs({
   options: {

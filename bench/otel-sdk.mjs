@@ -1,6 +1,5 @@
 // OpenTelemetry's SDK, set up as an app would: an AsyncLocalStorage context manager, spans
-// batched to an exporter that drops them, metrics read every minute. Shared by bench/server.mjs
-// and bench/telemetry-cost.mjs.
+// batched to an exporter that drops them, metrics read every minute. Used by bench/server.mjs.
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';

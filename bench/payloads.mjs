@@ -1,7 +1,9 @@
 // What the benchmarks share: the receivers compared, the body sizes, and signed order bodies of a
 // given size (the sample order, its bags repeated until the body reaches the size asked for).
 import { createHmac } from 'node:crypto';
-import { samplePayload } from 'express-violet-webhooks/testing';
+import { underTest } from './under-test.mjs';
+
+const { samplePayload } = underTest('testing');
 
 /** An order body of `bytes` bytes or a little more: one-line-item bags repeated to the size. */
 export function orderOfSize(bytes) {

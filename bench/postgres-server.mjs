@@ -10,9 +10,11 @@
 import express from 'express';
 import Redis from 'ioredis';
 import pg from 'pg';
-import { violetWebhooks } from 'express-violet-webhooks';
-import { PostgresDedupeStore, PostgresInbox } from 'express-violet-webhooks/postgres';
-import { RedisDedupeStore } from 'express-violet-webhooks/redis';
+import { underTest } from './under-test.mjs';
+
+const { violetWebhooks } = underTest();
+const { PostgresDedupeStore, PostgresInbox } = underTest('postgres');
+const { RedisDedupeStore } = underTest('redis');
 
 const { KIND, SECRET, REDIS_URL, DATABASE_URL, SCHEMA } = process.env;
 

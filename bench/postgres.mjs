@@ -10,9 +10,11 @@
 // database) in a schema of its own, and REDIS_URL, under a prefix of its own; both are removed.
 import Redis from 'ioredis';
 import pg from 'pg';
-import { PostgresDedupeStore } from 'express-violet-webhooks/postgres';
 import { acceptedPerSecond, median, rotated, startServer } from './accepted.mjs';
 import { orderOfSize } from './payloads.mjs';
+import { underTest } from './under-test.mjs';
+
+const { PostgresDedupeStore } = underTest('postgres');
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -7,10 +7,12 @@
 import express from 'express';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { violetWebhooks } from 'express-violet-webhooks';
-import { bullmqQueue } from 'express-violet-webhooks/bullmq';
-import { RedisDedupeStore } from 'express-violet-webhooks/redis';
 import { orderOfSize } from './payloads.mjs';
+import { underTest } from './under-test.mjs';
+
+const { violetWebhooks } = underTest();
+const { bullmqQueue } = underTest('bullmq');
+const { RedisDedupeStore } = underTest('redis');
 
 const { KIND, SECRET, REDIS_URL, PREFIX } = process.env;
 const redis = new Redis(REDIS_URL, {

@@ -12,9 +12,11 @@
 // table, then each round.
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
-import { createVioletWorker } from 'express-violet-webhooks/bullmq';
 import { acceptedPerSecond, median, rotated, startServer as start } from './accepted.mjs';
 import { orderOfSize } from './payloads.mjs';
+import { underTest } from './under-test.mjs';
+
+const { createVioletWorker } = underTest('bullmq');
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUNDS = Number(process.env.ROUNDS ?? 5);

@@ -8,10 +8,12 @@
 // table of expiries, its hash tables' growth), so the growth of INFO's used_memory is shown as
 // well: on a Redis nobody else writes to, that is what the server really spends.
 import Redis from 'ioredis';
-import { violetWebhooks } from 'express-violet-webhooks';
-import { bullmqQueue, createVioletWorker } from 'express-violet-webhooks/bullmq';
-import { RedisDedupeStore } from 'express-violet-webhooks/redis';
 import { headersFor, orderOfSize } from './payloads.mjs';
+import { underTest } from './under-test.mjs';
+
+const { violetWebhooks } = underTest();
+const { bullmqQueue, createVioletWorker } = underTest('bullmq');
+const { RedisDedupeStore } = underTest('redis');
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const COUNT = Number(process.env.COUNT ?? 2000);

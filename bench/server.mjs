@@ -13,16 +13,13 @@
 //   floor         the least a receiver must do, hand-written on node:http: the HMAC computed
 //                 while the body arrives, compared in constant time, the text decoded, parsed,
 //                 and a 200 answered; no headers checked, no schema, no de-duplication
-// With VIOLET_DIST, the package is the build in that folder (`npm run bench:compare`).
+// With VIOLET_PACKAGE, the package is the build of that checkout (`npm run bench:compare`).
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import express from 'express';
+import { underTest } from './under-test.mjs';
 
-const { violetWebhooks, writeResult } = process.env.VIOLET_DIST
-  ? createRequire(import.meta.url)(path.join(process.env.VIOLET_DIST, 'index.js'))
-  : await import('express-violet-webhooks');
+const { violetWebhooks, writeResult } = underTest();
 
 const secret = process.env.SECRET;
 const kind = process.env.KIND;
@@ -32,7 +29,7 @@ let handler;
 /** The SDK set up (bench/otel-sdk.mjs), and the telemetry option over it. */
 async function setUpSdk() {
   const { setUpSdk: setUp } = await import('./otel-sdk.mjs');
-  const { openTelemetry } = await import('express-violet-webhooks/otel');
+  const { openTelemetry } = underTest('otel');
   const providers = setUp();
   return { telemetry: () => openTelemetry(providers) };
 }
@@ -119,14 +116,12 @@ function floorHandler(key) {
 
 const server = http.createServer(handler);
 // CPU time spent and requests answered, on demand (SIGUSR2), so the driver can compute the CPU
-// cost of one request: a figure that other load on the machine disturbs less than req/s. The
-// monotonic clock (µs) lets bench:profile keep only the profile samples of the measured burst.
+// cost of one request: a figure that other load on the machine disturbs less than req/s.
 let requests = 0;
 server.on('request', () => void (requests += 1));
 process.on('SIGUSR2', () => {
   const { user, system } = process.cpuUsage();
-  const clock = process.hrtime.bigint() / 1000n;
-  process.stdout.write(`STATS ${user + system} ${requests} ${clock}\n`);
+  process.stdout.write(`STATS ${user + system} ${requests}\n`);
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING ${server.address().port}\n`));

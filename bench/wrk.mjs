@@ -46,11 +46,11 @@ end
 
 /**
  * Starts bench/server.mjs as receiver `kind` on core 0. `stats()` resolves to the CPU time
- * (µs), requests answered and the monotonic clock (µs) of the server so far.
+ * (µs) and requests answered of the server so far; `env` is added to its environment.
  */
-export async function startServer(kind, secret, nodeArgs = [], env = {}) {
+export async function startServer(kind, secret, env = {}) {
   const server = path.join(root, 'bench/server.mjs');
-  const [command, args] = pin(0, process.execPath, [...nodeArgs, server]);
+  const [command, args] = pin(0, process.execPath, [server]);
   const child = spawn(command, args, {
     env: { ...process.env, ...env, KIND: kind, SECRET: secret },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -62,10 +62,8 @@ export async function startServer(kind, secret, nodeArgs = [], env = {}) {
       const text = chunk.toString();
       const listening = /LISTENING (\d+)/.exec(text);
       if (listening) resolve(Number(listening[1]));
-      const stats = /STATS (\d+) (\d+) (\d+)/.exec(text);
-      if (stats) {
-        onStats?.({ cpu: Number(stats[1]), requests: Number(stats[2]), clock: Number(stats[3]) });
-      }
+      const stats = /STATS (\d+) (\d+)/.exec(text);
+      if (stats) onStats?.({ cpu: Number(stats[1]), requests: Number(stats[2]) });
     });
   });
   child.removeAllListeners('exit');

@@ -14,11 +14,54 @@ describe('violet-webhooks postgres sql', () => {
 
   test('usage errors exit 2 and name the fix', async () => {
     expect((await cli(['postgres', 'drop'])).code).toBe(2);
-    const bad = await cli(['postgres', 'sql', '--schema', 'a;b']);
-    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('plain identifier')]);
     const noDb = await cli(['postgres', 'migrate'], { env: { DATABASE_URL: '' } });
     expect([noDb.code, noDb.stderr]).toEqual([2, expect.stringContaining('--database-url')]);
     expect((await cli(['events', '--state', 'lost'])).code).toBe(2);
+    for (const age of ['2h', '30', 'soon']) {
+      const short = await cli(['postgres', 'prune', '--older-than', age], {
+        env: { DATABASE_URL: 'postgres://127.0.0.1:1/x' },
+      });
+      expect([short.code, short.stderr]).toEqual([2, expect.stringContaining('--older-than')]);
+    }
+  });
+
+  test.each([
+    ['postgres sql', 'a$$b'],
+    ['postgres sql', 'MixedCase'],
+    ['postgres migrate', 'a-b'],
+    ['postgres prune', 'MixedCase'],
+    ['events', 'a;b'],
+  ])('%s --schema %s exits 2, naming the rule', async (command, schema) => {
+    const run = await cli([...command.split(' '), '--schema', schema], {
+      env: { DATABASE_URL: 'postgres://127.0.0.1:1/x' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `violet-webhooks: --schema must be a lower-case SQL identifier (^[a-z_][a-z0-9_]{0,62}$`,
+    );
+    expect(run.stderr).toContain(`not ${schema}`);
+  });
+});
+
+describe('errors carry one prefix', () => {
+  test.each([
+    [['send', 'http://127.0.0.1:1/x', '--type', 'NOT_A_TYPE', '--secret', 's'], 2],
+    [['sign'], 2],
+    [['subscribe', 'http://x.example'], 2],
+    [['resend', 'x', 'y'], 2],
+    [['deliveries', '--webhook-id', 'x'], 2],
+    [['queue', 'stats', '--redis', 'http://x'], 2],
+    [['postgres', 'sql', '--schema', 'A'], 2],
+    [['events', '--database-url', 'postgres://u:hunter2@127.0.0.1:1/x'], 1],
+    [['postgres', 'migrate', '--database-url', 'postgres://u:hunter2@127.0.0.1:1/x'], 1],
+    [['nope'], 2],
+  ])('%j', async (args, code) => {
+    const run = await cli(args as string[]);
+    expect(run.code).toBe(code);
+    expect(run.stderr).toMatch(/^violet-webhooks: \S/);
+    expect(run.stderr).not.toContain('express-violet-webhooks:');
+    expect(run.stderr).not.toMatch(/violet-webhooks: violet-webhooks/);
+    expect(run.stderr).not.toContain('hunter2');
   });
 });
 
@@ -31,7 +74,18 @@ describeWithPostgres('violet-webhooks postgres migrate and events', (url) => {
     const env = { DATABASE_URL: url };
     const missing = await cli(['events', '--schema', db.name], { env });
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`violet-webhooks postgres migrate --schema ${db.name}`);
+    expect(missing.stderr).toMatch(
+      new RegExp(
+        `^violet-webhooks: (?!express-).*violet-webhooks postgres migrate --schema ${db.name}`,
+      ),
+    );
+    const pruneMissing = await cli(['postgres', 'prune', '--schema', db.name], { env });
+    expect(pruneMissing.code).toBe(1);
+    expect(pruneMissing.stderr).toMatch(
+      new RegExp(
+        `^violet-webhooks: (?!express-).*violet-webhooks postgres migrate --schema ${db.name}`,
+      ),
+    );
     for (let i = 0; i < 2; i++) {
       const run = await cli(['postgres', 'migrate', '--schema', db.name], { env });
       expect([run.code, run.stdout]).toEqual([0, expect.stringContaining(db.name)]);

@@ -78,6 +78,37 @@ describeWithRedis(
         server.destroy();
       }
     }, 60_000);
+
+    test('stopped while a listener runs, started again: the completion lands, the event ends done', async () => {
+      const server = new OwnPostgres(await freePort(), bin as string);
+      const pool = new pg.Pool({ connectionString: server.url, max: 4 });
+      pool.on('error', () => undefined);
+      try {
+        server.init();
+        server.start();
+        const store = new PostgresDedupeStore(pool, { queryTimeoutMs: DEADLINE_MS });
+        await store.migrate();
+        const violet = violetWebhooks({ secret: SECRET, dedupe: store });
+        const errors: string[] = [];
+        violet.on('error', (e) => void errors.push(e.code));
+        let runs = 0;
+        violet.on('ORDER_SHIPPED', async () => {
+          runs++;
+          server.stop(); // after the claim, before the completion
+          setTimeout(() => server.start(), 1500);
+        });
+        const app = express();
+        app.post(PATH, violet);
+        const d = delivery('ORDER_SHIPPED', { eventId: 'mid-outage' });
+        expect((await deliver(app, d)).status).toBe(200);
+        expect(await store.events()).toMatchObject([{ eventId: 'mid-outage', state: 'done' }]);
+        expect((await deliver(app, d)).body).toEqual({ received: true, duplicate: true });
+        expect([runs, errors]).toEqual([1, []]);
+      } finally {
+        await pool.end().catch(() => undefined);
+        server.destroy();
+      }
+    }, 60_000);
   },
 );
 

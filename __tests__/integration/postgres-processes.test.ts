@@ -1,6 +1,7 @@
 import { postTo } from '../helpers/apps';
 import { Child } from '../helpers/child';
 import { SECRET, delivery } from '../helpers/deliveries';
+import { describeWithPgBouncer, OwnPgBouncer } from '../helpers/pgbouncer';
 import { describeWithPostgres, TestSchema } from '../helpers/postgres';
 import { atMost, sleep, until } from '../helpers/wait';
 import { PostgresInbox } from '../../lib/postgres';
@@ -35,23 +36,43 @@ class Instance {
   }
 }
 
-describeWithPostgres('app processes sharing the Postgres store', (url) => {
+/**
+ * The suite, with the app's processes on `url` straight, or through a PgBouncer in transaction
+ * mode (as Supabase's and Neon's poolers run); the test's own queries go straight to Postgres.
+ */
+const suite = (url: string, through?: 'pgbouncer') => () => {
   let db: TestSchema;
   let a: Instance;
   let b: Instance;
+  let appUrl = url;
+  let bouncer: OwnPgBouncer | undefined;
+  const victims: Instance[] = [];
+  const victim = (slowMs: number) => {
+    const instance = new Instance(appUrl, db.name, slowMs);
+    victims.push(instance);
+    return instance;
+  };
 
   beforeAll(async () => {
     db = new TestSchema(url);
-    await new PostgresInbox(db.pool, { schema: db.name }).migrate();
+    if (through === 'pgbouncer') {
+      bouncer = new OwnPgBouncer(url, 'transaction');
+      await bouncer.start();
+      appUrl = bouncer.url;
+    }
+    // migrate, through PgBouncer too when there is one
+    const migrating = db.otherPool({ connectionString: appUrl, max: 1 });
+    await new PostgresInbox(migrating, { schema: db.name }).migrate();
     await db.pool.query(`CREATE TABLE "${db.name}".effects (event_id text NOT NULL, pid integer)`);
-    a = new Instance(url, db.name, 50);
-    b = new Instance(url, db.name, 50);
+    a = new Instance(appUrl, db.name, 50);
+    b = new Instance(appUrl, db.name, 50);
     await Promise.all([a.child.ready, b.child.ready]);
   }, 30_000);
 
   afterAll(async () => {
-    await Promise.all([a?.kill(), b?.kill()]);
+    await Promise.all([a, b, ...victims].map((instance) => instance?.kill()));
     await db?.drop();
+    await bouncer?.stop();
   });
 
   test('1,000 events, a fifth sent to both at once: each processed exactly once, only 200/409', async () => {
@@ -81,11 +102,11 @@ describeWithPostgres('app processes sharing the Postgres store', (url) => {
   }, 120_000);
 
   test('kill -9 in the middle of a listener: its claim holds for the lease, then the other takes it', async () => {
-    const victim = new Instance(url, db.name, 60_000);
+    const killed = victim(60_000);
     const d = delivery('ORDER_SHIPPED', { eventId: 'slow-crash-1' });
-    void victim.send(d).catch(() => undefined);
-    await until(() => victim.count('STARTED', 'slow-crash-1') === 1);
-    await victim.kill();
+    void killed.send(d).catch(() => undefined);
+    await until(() => killed.count('STARTED', 'slow-crash-1') === 1);
+    await killed.kill();
     const killedAt = Date.now();
     expect(await a.send(d)).toBe(409);
     await sleep(Math.max(0, LEASE_MS - (Date.now() - killedAt)) + 300);
@@ -96,15 +117,15 @@ describeWithPostgres('app processes sharing the Postgres store', (url) => {
   }, 30_000);
 
   test('kill -9 in the middle of an inbox transaction: rolled back, the retry writes once', async () => {
-    const victim = new Instance(url, db.name, 60_000);
+    const killed = victim(60_000);
     const d = delivery('ORDER_SHIPPED', { eventId: 'inbox-slow-crash' });
-    void victim.send(d).catch(() => undefined);
-    await until(() => victim.count('IN_TX', 'inbox-slow-crash') === 1);
+    void killed.send(d).catch(() => undefined);
+    await until(() => killed.count('IN_TX', 'inbox-slow-crash') === 1);
     const uncommitted = await db.rows<{ n: number }>(
       `SELECT count(*)::int AS n FROM "${db.name}".effects WHERE event_id = 'inbox-slow-crash'`,
     );
     expect(uncommitted[0]?.n).toBe(0); // not committed
-    await victim.kill();
+    await killed.kill();
     await sleep(LEASE_MS + 300);
     let status = 0;
     for (let i = 0; i < 20 && status !== 200; i++) {
@@ -124,4 +145,11 @@ describeWithPostgres('app processes sharing the Postgres store', (url) => {
     expect(effects).toHaveLength(1);
     expect(b.count('IN_TX', 'inbox-resent-copy')).toBe(0);
   }, 30_000);
-});
+};
+
+describeWithPostgres('app processes sharing the Postgres store', (url) => suite(url)());
+
+describeWithPgBouncer(
+  'app processes sharing the Postgres store through PgBouncer in transaction mode',
+  (url) => suite(url, 'pgbouncer')(),
+);

@@ -25,6 +25,13 @@ const COMMANDS: Record<Exclude<CommandName, 'main'>, Command> = {
 
 const isCommand = (name: string): name is keyof typeof COMMANDS => Object.hasOwn(COMMANDS, name);
 
+/** An error's message under the command's own prefix: the package's is left out, not doubled. */
+const said = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).replace(
+    /^(?:express-violet-webhooks|violet-webhooks): /,
+    '',
+  );
+
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -42,12 +49,11 @@ export async function main(argv: string[]): Promise<number> {
     return result.exitCode;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`violet-webhooks: ${error.message}\n\n${HELP[error.command]}\n`);
+      process.stderr.write(`violet-webhooks: ${said(error)}\n\n${HELP[error.command]}\n`);
       return 2;
     }
     // An API failure's message names the call and Violet's answer, never a secret or token.
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`violet-webhooks: ${message}\n`);
+    process.stderr.write(`violet-webhooks: ${said(error)}\n`);
     return 1;
   }
 }

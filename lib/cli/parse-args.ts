@@ -56,3 +56,14 @@ export function since(value: string, command: CommandName): Date {
   }
   return new Date(ms);
 }
+
+/** `90d`, `48h`, `30m`: a length of time, in milliseconds. */
+export function duration(value: string, option: string, command: CommandName): number {
+  const match = /^(\d+)([smhd])$/.exec(value);
+  const unit = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
+  const ms = match ? Number(match[1]) * unit[match[2] as keyof typeof unit] : NaN;
+  if (!Number.isSafeInteger(ms) || ms <= 0) {
+    throw new UsageError(`${option} must be like 48h or 30d, not ${value}`, command);
+  }
+  return ms;
+}

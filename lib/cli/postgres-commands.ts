@@ -1,9 +1,11 @@
+import { DEFAULT_TTL_MS } from '../dedupe/dedupe-store';
 import { PostgresDedupeStore } from '../postgres/dedupe-store';
+import { PostgresInbox } from '../postgres/inbox';
 import type { LedgerRecord, LedgerState } from '../postgres/ledger';
 import type { PostgresPoolLike } from '../postgres/pool';
-import { postgresSchemaSql } from '../postgres/schema-sql';
+import { isSchemaName, postgresSchemaSql, SCHEMA_RULE } from '../postgres/schema-sql';
 import { SHOW_HELP, exit, type CommandResult, type Out } from './command';
-import { expectPositionals, parse, since } from './parse-args';
+import { duration, expectPositionals, parse, since } from './parse-args';
 import { table } from './table';
 import { UsageError, type CommandName } from './usage';
 
@@ -47,29 +49,54 @@ async function withPool<T>(
   }
 }
 
-/** `violet-webhooks postgres sql|migrate [--schema S]`. */
+/** The `--schema` option, checked: a usage error names the rule. */
+function schemaOption(value: string | undefined, command: CommandName): string {
+  if (value === undefined) return 'public';
+  if (!isSchemaName(value)) throw new UsageError(`--schema ${SCHEMA_RULE}, not ${value}`, command);
+  return value;
+}
+
+const ACTIONS = ['sql', 'migrate', 'prune'] as const;
+const isAction = (value: string | undefined): value is (typeof ACTIONS)[number] =>
+  ACTIONS.includes(value as (typeof ACTIONS)[number]);
+
+/** `violet-webhooks postgres sql|migrate|prune [--schema S] [--older-than 30d]`. */
 export async function postgresCommand(args: readonly string[], out: Out): Promise<CommandResult> {
-  const p = parse('postgres', args, ['schema', 'database-url']);
+  const p = parse('postgres', args, ['schema', 'database-url', 'older-than']);
   if (p.help) return SHOW_HELP;
   const [action] = expectPositionals(p, 1, 'postgres');
-  if (action !== 'sql' && action !== 'migrate') {
-    throw new UsageError('say what to do: sql or migrate', 'postgres');
+  if (!isAction(action)) {
+    throw new UsageError('say what to do: sql, migrate or prune', 'postgres');
   }
-  const schema = p.options.schema;
-  let sql: string;
-  try {
-    sql = postgresSchemaSql({ schema });
-  } catch {
+  const schema = schemaOption(p.options.schema, 'postgres');
+  if (action !== 'prune' && p.options['older-than'] !== undefined) {
+    throw new UsageError('--older-than goes with prune', 'postgres');
+  }
+  if (action === 'sql') return (out(postgresSchemaSql({ schema }).trimEnd()), exit(0));
+  if (action === 'migrate') {
+    await withPool(p.options['database-url'], 'postgres', (pool) =>
+      new PostgresDedupeStore(pool, { schema }).migrate(),
+    );
+    out(`The tables of express-violet-webhooks are in schema ${schema}.`);
+    return exit(0);
+  }
+  const age = p.options['older-than'] ?? '30d';
+  const olderThanMs = duration(age, '--older-than', 'postgres');
+  if (olderThanMs < DEFAULT_TTL_MS) {
+    // Younger rows still answer Violet's retries and resends as duplicates.
     throw new UsageError(
-      '--schema must be a plain identifier: letters, digits, _ and $',
+      `--older-than must be at least 25h (Violet retries for 24 hours), not ${age}`,
       'postgres',
     );
   }
-  if (action === 'sql') return (out(sql.trimEnd()), exit(0));
-  await withPool(p.options['database-url'], 'postgres', (pool) =>
-    new PostgresDedupeStore(pool, { schema }).migrate(),
+  const [ledger, inbox] = await withPool(p.options['database-url'], 'postgres', async (pool) => [
+    await new PostgresDedupeStore(pool, { schema, keepDoneMs: olderThanMs }).prune(),
+    await new PostgresInbox(pool, { schema }).prune({ olderThanMs }),
+  ]);
+  const rows = (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`;
+  out(
+    `Deleted ${rows(ledger)} of the ledger and ${rows(inbox)} of the inbox older than ${age}, in schema ${schema}.`,
   );
-  out(`The tables of express-violet-webhooks are in schema ${schema ?? 'public'}.`);
   return exit(0);
 }
 
@@ -96,7 +123,8 @@ export async function eventsCommand(args: readonly string[], out: Out): Promise<
   );
   if (p.help) return SHOW_HELP;
   expectPositionals(p, 0, 'events');
-  const { state, type, schema } = p.options;
+  const { state, type } = p.options;
+  const schema = schemaOption(p.options.schema, 'events');
   if (state !== undefined && !STATES.includes(state)) {
     throw new UsageError(`--state must be one of ${STATES.join(', ')}`, 'events');
   }
@@ -105,18 +133,14 @@ export async function eventsCommand(args: readonly string[], out: Out): Promise<
     throw new UsageError('--limit must be a positive whole number', 'events');
   }
   const from = since(p.options.since ?? '24h', 'events');
-  const records = await withPool(p.options['database-url'], 'events', (pool) => {
-    let store;
-    try {
-      store = new PostgresDedupeStore(pool, { schema });
-    } catch (error) {
-      throw new UsageError(
-        (error as Error).message.replace(/^express-violet-webhooks: /, ''),
-        'events',
-      );
-    }
-    return store.events({ state: state as LedgerState | undefined, type, since: from, limit });
-  });
+  const records = await withPool(p.options['database-url'], 'events', (pool) =>
+    new PostgresDedupeStore(pool, { schema }).events({
+      state: state as LedgerState | undefined,
+      type,
+      since: from,
+      limit,
+    }),
+  );
   if (p.flags.has('json')) return (out(JSON.stringify(records, null, 2)), exit(0));
   const headers = ['RECEIVED', 'EVENT', 'TYPE', 'STATE', 'ATTEMPTS', 'ERROR', 'ORDER', 'BAG'];
   for (const line of table(headers, records.map(cells))) out(line);

@@ -21,7 +21,9 @@ Commands:
   recover --since 3d     resend what Violet gave up on
   queue stats|failed|retry
                          the BullMQ queue of the durable hand-off: counts, failed jobs, replay
-  postgres sql|migrate   the tables of the Postgres store and inbox: print or apply their SQL
+  postgres sql|migrate|prune
+                         the tables of the Postgres store and inbox: print or apply their SQL,
+                         delete old rows
   events                 the Postgres store's ledger: what arrived, what failed and why
 
 Run 'violet-webhooks <command> --help' for a command's options.
@@ -106,14 +108,17 @@ Options:
   --name N            the queue's name (default: violet-webhooks)
   --prefix P          BullMQ's key prefix, as given to bullmqQueue()
   --json              JSON only`,
-  postgres: `Usage: violet-webhooks postgres sql|migrate [--schema S] [--database-url URL]
+  postgres: `Usage: violet-webhooks postgres sql|migrate|prune [--schema S] [--older-than 30d] [--database-url URL]
 
-The tables of PostgresDedupeStore and PostgresInbox (needs pg installed for migrate).
+The tables of PostgresDedupeStore and PostgresInbox (needs pg installed for migrate and prune).
   sql                 prints their SQL, for your own migration tool
   migrate             creates them in the database, if they are not there yet
+  prune               deletes the rows of the ledger and of the inbox older than --older-than
+                      (live claims are kept); run it daily, from cron or a scheduler
 
 Options:
-  --schema S          the schema that holds them (default: public)
+  --schema S          the schema that holds them (default: public); a lower-case SQL identifier
+  --older-than AGE    prune: 25h at least, e.g. 48h or 90d (default: 30d)
   --database-url URL  the database (default: $DATABASE_URL)`,
   events: `Usage: violet-webhooks events [--state S] [--since 24h] [--type T] [--schema S] [--limit N] [--json] [--database-url URL]
 

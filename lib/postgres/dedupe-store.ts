@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import createDebug from 'debug';
 import { checkKeys } from '../check-keys';
 import {
   checkDuration,
@@ -12,7 +13,13 @@ import {
 import { Batcher, lockOrder } from './batch';
 import { readEvents, type LedgerQuery, type LedgerRecord } from './ledger';
 import { migrate } from './migrate';
-import { checkPool, queryWithin, type PostgresPoolLike, type PostgresResultLike } from './pool';
+import {
+  checkPool,
+  isMissing,
+  queryWithin,
+  type PostgresPoolLike,
+  type PostgresResultLike,
+} from './pool';
 import { pruneEvents } from './prune';
 import { checkSchema } from './schema-sql';
 
@@ -35,7 +42,18 @@ export interface PostgresDedupeStoreOptions {
   queryTimeoutMs?: number | undefined;
 }
 
+const debug = createDebug('violet-webhooks:postgres');
+
 const OPTIONS = ['schema', 'leaseMs', 'keepDoneMs', 'keepBody', 'queryTimeoutMs'];
+
+/** The first wait before a failed completion is tried again, and the longest. */
+const RETRY_FIRST_MS = 50;
+const RETRY_MAX_MS = 1000;
+
+/** Past this many claims held, those whose lease has ended are forgotten (never settled). */
+const LEASES_SWEEP_AT = 10_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One claim waiting for its batch. */
 interface ClaimRequest {
@@ -76,6 +94,8 @@ export class PostgresDedupeStore implements DedupeStore {
   private readonly releaseText: string;
   private readonly claims: Batcher<ClaimRequest, string>;
   private readonly completions: Batcher<CompleteRequest, void>;
+  /** The claims this store holds: token to the time (this clock's) its lease ends. */
+  private readonly leases = new Map<string, number>();
 
   constructor(
     private readonly pool: PostgresPoolLike,
@@ -132,17 +152,46 @@ export class PostgresDedupeStore implements DedupeStore {
   async claim(eventId: string, options: ClaimOptions): Promise<ClaimResult> {
     const token = randomUUID();
     const leaseMs = this.leaseMs ?? options.leaseMs;
+    // Before the statement: the lease the server starts ends no earlier than this.
+    const leaseEnd = Date.now() + leaseMs;
     const state = await this.claims.add({ eventId, token, leaseMs, event: options.event });
-    if (state === 'new') return { state: 'new', token };
+    if (state === 'new') {
+      this.holding(token, leaseEnd);
+      return { state: 'new', token };
+    }
     // Not taken: done, or held by another delivery.
     return state === 'done' ? { state: 'done' } : { state: 'in-flight' };
   }
 
+  /**
+   * Marks the event done. A completion that fails (a pool out of connections, a connection lost)
+   * is tried again, after a short wait that grows, until it lands or the claim's lease ends: a
+   * processed event left claimed would answer 409 to Violet's copies until then. Rejects with the
+   * last error once the lease has ended.
+   */
   async complete(eventId: string, token: string): Promise<void> {
-    await this.completions.add({ eventId, token });
+    const leaseEnd = this.leases.get(token) ?? 0;
+    let wait = RETRY_FIRST_MS;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.completions.add({ eventId, token });
+          return;
+        } catch (error) {
+          // Missing tables do not come back by waiting; past the lease, another may hold it.
+          if (isMissing(error) || Date.now() + wait >= leaseEnd) throw error;
+          debug('completion of %s failed (attempt %d), trying again', eventId, attempt);
+          await sleep(wait + Math.floor(Math.random() * wait));
+          wait = Math.min(wait * 2, RETRY_MAX_MS);
+        }
+      }
+    } finally {
+      this.leases.delete(token);
+    }
   }
 
   async release(eventId: string, token: string, details?: ReleaseDetails): Promise<void> {
+    this.leases.delete(token);
     await this.run(this.releaseText, [eventId, token, details?.error ?? null]);
   }
 
@@ -167,6 +216,15 @@ export class PostgresDedupeStore implements DedupeStore {
    */
   prune(): Promise<number> {
     return pruneEvents(this.pool, this.schema, this.keepDoneMs);
+  }
+
+  /** Remembers a claim taken, until it is completed or released. */
+  private holding(token: string, leaseEnd: number): void {
+    if (this.leases.size >= LEASES_SWEEP_AT) {
+      const now = Date.now();
+      for (const [held, end] of this.leases) if (end <= now) this.leases.delete(held);
+    }
+    this.leases.set(token, leaseEnd);
   }
 
   private run(text: string, values: unknown[]): Promise<PostgresResultLike> {

@@ -1,5 +1,6 @@
 import createDebug from 'debug';
 import { checkKeys } from '../check-keys';
+import { checkDuration } from '../dedupe/dedupe-store';
 import { migrate } from './migrate';
 import {
   checkout,
@@ -8,6 +9,7 @@ import {
   type PostgresClientLike,
   type PostgresPoolLike,
 } from './pool';
+import { DEFAULT_INBOX_KEEP_MS, pruneInbox } from './prune';
 import { checkSchema, tableNames } from './schema-sql';
 
 const debug = createDebug('violet-webhooks:postgres');
@@ -57,6 +59,17 @@ export interface InboxOnceOptions {
 }
 
 /**
+ * Options of `inbox.prune()`.
+ *
+ * @example
+ * await inbox.prune({ olderThanMs: 90 * 86_400_000 });
+ */
+export interface InboxPruneOptions {
+  /** Rows recorded longer ago than this are deleted. Default 30 days. */
+  olderThanMs?: number | undefined;
+}
+
+/**
  * Exactly-once effects: `once()` records the event in the same transaction as what its function
  * writes, so that those writes happen once per Violet event, across retries, resends, crashes and
  * instances.
@@ -100,28 +113,27 @@ VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`;
     }
     const key = event.sourceEventId ?? event.id;
     const { client, giveBack } = await checkout(this.pool.connect());
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      let inserted;
+    // The package's own statements: a missing table, or a pooler that refuses transactions, is
+    // explained; what `fn` throws is rethrown as it is.
+    const own = async (text: string, values?: unknown[]) => {
       try {
-        inserted = await client.query(this.insertText, [
-          key,
-          options.scope ?? '',
-          event.id,
-          event.type,
-        ]);
+        return await client.query(text, values);
       } catch (error) {
         throw explain(error, this.schema);
       }
+    };
+    let broken: Error | undefined;
+    try {
+      await own('BEGIN');
+      const inserted = await own(this.insertText, [key, options.scope ?? '', event.id, event.type]);
       if (inserted.rowCount === 0) {
         // Applied already (this waited for a concurrent transaction of the same key to commit).
-        await client.query('ROLLBACK');
+        await own('ROLLBACK');
         debug('inbox: %s %s applied already', event.type, event.id);
         return { ran: false };
       }
       const value = await fn(client);
-      await client.query('COMMIT');
+      await own('COMMIT');
       return { ran: true, value };
     } catch (error) {
       try {
@@ -133,6 +145,21 @@ VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`;
     } finally {
       giveBack(broken);
     }
+  }
+
+  /**
+   * Deletes the inbox's rows recorded more than `olderThanMs` ago (default 30 days), a batch at a
+   * time; resolves to the number deleted. An event older than that is no longer recognised if
+   * Violet sends it again, so keep more than Violet's retries and resends span.
+   *
+   * @example
+   * await inbox.prune({ olderThanMs: 90 * 86_400_000 });
+   */
+  prune(options: InboxPruneOptions = {}): Promise<number> {
+    checkKeys('inbox.prune', options, ['olderThanMs']);
+    const olderThanMs =
+      checkDuration('inbox.prune olderThanMs', options.olderThanMs) ?? DEFAULT_INBOX_KEEP_MS;
+    return pruneInbox(this.pool, this.schema, olderThanMs);
   }
 
   /** Creates the tables, if they are not there yet (idempotent). */

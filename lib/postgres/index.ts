@@ -1,7 +1,13 @@
 export { PostgresDedupeStore } from './dedupe-store';
 export type { PostgresDedupeStoreOptions } from './dedupe-store';
 export { PostgresInbox } from './inbox';
-export type { InboxEvent, InboxOnceOptions, InboxResult, PostgresInboxOptions } from './inbox';
+export type {
+  InboxEvent,
+  InboxOnceOptions,
+  InboxPruneOptions,
+  InboxResult,
+  PostgresInboxOptions,
+} from './inbox';
 export type { LedgerQuery, LedgerRecord, LedgerState } from './ledger';
 export type { PostgresClientLike, PostgresPoolLike, PostgresResultLike } from './pool';
 export { postgresSchemaSql } from './schema-sql';

@@ -1,11 +1,12 @@
 import { checkout, explain, type PostgresPoolLike } from './pool';
-import { postgresSchemaSql } from './schema-sql';
+import { checkSchema, postgresSchemaSql } from './schema-sql';
 
 /**
  * Applies {@link postgresSchemaSql} in one transaction, under a lock so that instances starting
  * together do not race each other's `CREATE`.
  */
 export async function migrate(pool: PostgresPoolLike, schema: string): Promise<void> {
+  checkSchema('migrate', schema);
   const { client, giveBack } = await checkout(pool.connect());
   let failure: unknown;
   try {

@@ -76,25 +76,64 @@ export async function checkout<C extends PostgresClientLike>(
   return { client, giveBack };
 }
 
-/** SQLSTATEs of a missing table or schema. */
-const MISSING = new Set(['42P01', '3F000']);
+/**
+ * SQLSTATEs of the package's objects missing: a table (42P01), a function (42883: also one of an
+ * older version, whose arguments differ) or the schema (3F000).
+ */
+const MISSING = new Set(['42P01', '42883', '3F000']);
 
-function sqlState(error: unknown): string | undefined {
+export function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }
 
+/** Whether `error` is, or was explained from, a missing table, function or schema. */
+export function isMissing(error: unknown): boolean {
+  const cause = error instanceof Error && sqlState(error) === undefined ? error.cause : error;
+  return MISSING.has(sqlState(cause) ?? '');
+}
+
+/** The fix of missing tables, as errors name it. */
+export function migrateCommand(schema: string): string {
+  const option = schema === 'public' ? '' : ` --schema ${schema}`;
+  return `\`violet-webhooks postgres migrate${option}\`, store.migrate(), or the SQL of postgresSchemaSql() in your own migrations`;
+}
+
 /**
- * The error of a query, with the fix when the tables are missing: no table is ever created
- * behind the app's back, so the message names the command that creates them.
+ * Whether `error` is a pooler's refusal of a transaction: PgBouncer in statement mode runs each
+ * statement on any server connection, so it refuses `BEGIN`.
+ */
+export function isStatementPooling(error: unknown): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return (
+    typeof message === 'string' && /statement pooling mode|pool_mode.*statement/i.test(message)
+  );
+}
+
+/**
+ * The error of one of the package's own statements, with the fix when there is one: missing
+ * tables (no table is ever created behind the app's back, so the message names the command that
+ * creates them), or a pooler that cannot run a transaction. Other errors are returned as they are.
  */
 export function explain(error: unknown, schema: string): unknown {
-  if (!MISSING.has(sqlState(error) ?? '')) return error;
-  const option = schema === 'public' ? '' : ` --schema ${schema}`;
-  return new Error(
-    `express-violet-webhooks: the tables of schema "${schema}" do not exist; create them with \`violet-webhooks postgres migrate${option}\`, store.migrate(), or the SQL of postgresSchemaSql() in your own migrations`,
-    { cause: error },
-  );
+  const state = sqlState(error);
+  if (state !== undefined && MISSING.has(state)) {
+    const what =
+      state === '3F000'
+        ? `schema "${schema}" does not exist`
+        : `the tables or functions of schema "${schema}" are missing or out of date`;
+    return new Error(
+      `express-violet-webhooks: ${what} (SQLSTATE ${state}); create them with ${migrateCommand(schema)}`,
+      { cause: error },
+    );
+  }
+  if (isStatementPooling(error)) {
+    return new Error(
+      'express-violet-webhooks: the connection goes through a pooler in statement mode (PgBouncer pool_mode = statement), which cannot run the transaction that inbox.once() and migrate need: use transaction or session mode (or connect straight to Postgres)',
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 /**

@@ -32,3 +32,33 @@ export async function pruneEvents(
     if (count < BATCH) return deleted;
   }
 }
+
+/** How long `inbox.prune()` keeps rows by default: 30 days. */
+export const DEFAULT_INBOX_KEEP_MS = 30 * 86_400_000;
+
+/**
+ * Deletes the inbox's rows processed more than `keepMs` ago, a batch at a time. Resolves to the
+ * number of rows deleted.
+ */
+export async function pruneInbox(
+  pool: PostgresPoolLike,
+  schema: string,
+  keepMs: number,
+): Promise<number> {
+  const { inbox } = tableNames(schema);
+  const text = `DELETE FROM ${inbox} WHERE (event_key, scope) IN (
+  SELECT event_key, scope FROM ${inbox}
+  WHERE processed_at < now() - $1::bigint * interval '1 millisecond'
+  LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`;
+  let deleted = 0;
+  for (;;) {
+    let count: number;
+    try {
+      count = (await pool.query(text, [keepMs])).rowCount ?? 0;
+    } catch (error) {
+      throw explain(error, schema);
+    }
+    deleted += count;
+    if (count < BATCH) return deleted;
+  }
+}

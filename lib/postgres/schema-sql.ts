@@ -12,15 +12,25 @@ export interface PostgresSchemaOptions {
   schema?: string | undefined;
 }
 
-/** A schema name as Postgres writes an unquoted identifier, so that it needs no escaping. */
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+/**
+ * A schema name as Postgres folds an unquoted identifier: lower case, so that the name the app
+ * gives is the name `psql` shows and the SQL needs no escaping.
+ */
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** What a schema name must be, as errors say it. */
+export const SCHEMA_RULE =
+  'must be a lower-case SQL identifier (^[a-z_][a-z0-9_]{0,62}$: a-z or _, then a-z, 0-9 or _, at most 63 characters)';
+
+/** Whether `value` is a schema name the package accepts. */
+export function isSchemaName(value: unknown): value is string {
+  return typeof value === 'string' && IDENTIFIER.test(value);
+}
 
 /** Checks a `schema` option; `owner` is what the TypeError names. */
 export function checkSchema(owner: string, value: unknown): string {
   if (value === undefined) return 'public';
-  if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
-    optionError(owner, 'schema', 'must be a plain identifier: letters, digits, _ and $');
-  }
+  if (!isSchemaName(value)) optionError(owner, 'schema', SCHEMA_RULE);
   return value;
 }
 
@@ -63,6 +73,12 @@ CREATE TABLE IF NOT EXISTS ${events} (
 );
 CREATE INDEX IF NOT EXISTS violet_webhook_events_received_at
   ON ${events} (received_at);
+-- For \`violet-webhooks events --state S\` and \`--type T\`: newest first, without reading every row.
+-- Done events, nearly all of them, are found through received_at: only the others are indexed.
+CREATE INDEX IF NOT EXISTS violet_webhook_events_state
+  ON ${events} (state, received_at, event_id) WHERE state <> 'done';
+CREATE INDEX IF NOT EXISTS violet_webhook_events_type
+  ON ${events} (type, received_at, event_id);
 
 CREATE TABLE IF NOT EXISTS ${inbox} (
   event_key text NOT NULL,
@@ -72,6 +88,8 @@ CREATE TABLE IF NOT EXISTS ${inbox} (
   processed_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (event_key, scope)
 );
+CREATE INDEX IF NOT EXISTS violet_webhook_inbox_processed_at
+  ON ${inbox} (processed_at);
 
 ${claimFunctionsSql(schema, events)}`;
 }
