@@ -23,6 +23,12 @@ export interface CreateDeliveryOptions {
   skuId?: number | string | undefined;
   /** Extra or replacement headers (names lower-case). */
   headers?: Record<string, string> | undefined;
+  /**
+   * The snapshot's `date_last_modified` (a `Date`, or a date string as Violet writes it): the
+   * named bag's for an order event with a bag, else the entity's. An older date than the last
+   * delivery's makes an older snapshot (`event.stale`). Not with a payload given as a string.
+   */
+  lastModified?: Date | string | undefined;
 }
 
 /**
@@ -42,6 +48,30 @@ let sequence = 0;
 function nextEventId(): string {
   sequence = (sequence + 1) % 1_000_000;
   return `${Date.now()}${String(sequence).padStart(6, '0')}`;
+}
+
+/** A date as Violet writes it: `2025-04-08T16:21:52+0000`. */
+function violetDate(date: Date | string): string {
+  if (typeof date === 'string') return date;
+  if (Number.isNaN(date.getTime())) {
+    throw new TypeError('express-violet-webhooks: createDelivery lastModified is an invalid Date');
+  }
+  return `${date.toISOString().slice(0, 19)}+0000`;
+}
+
+/** A copy of `payload` whose snapshot (the bag `bagId`, else the entity) was modified at `date`. */
+function modifiedAt(payload: unknown, bagId: unknown, date: Date | string): unknown {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new TypeError(
+      'express-violet-webhooks: createDelivery lastModified needs the payload as an object',
+    );
+  }
+  const copy = structuredClone(payload) as { bags?: unknown; date_last_modified?: string };
+  const bags = Array.isArray(copy.bags) ? (copy.bags as Array<{ id?: unknown } | null>) : [];
+  const bag = bags.find((b) => b !== null && String(b.id) === String(bagId));
+  const target = (bagId !== undefined ? bag : undefined) ?? copy;
+  (target as { date_last_modified?: string }).date_last_modified = violetDate(date);
+  return copy;
 }
 
 function firstBagId(payload: unknown): number | undefined {
@@ -69,9 +99,12 @@ export function createDelivery(options: CreateDeliveryOptions): TestDelivery {
       );
     payload = samplePayload(known);
   }
-  const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const isOrder = known !== undefined && familyOf(known) === 'order';
   const bagId = options.bagId ?? (isOrder ? firstBagId(payload) : undefined);
+  if (options.lastModified !== undefined) {
+    payload = modifiedAt(payload, isOrder ? bagId : undefined, options.lastModified);
+  }
+  const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const entityId = (payload as { id?: unknown } | null)?.id;
   const headers: Record<string, string> = {
     'content-type': 'application/json',
