@@ -47,6 +47,7 @@ export class UpstashRestEndpoint {
   readonly seen: SeenCommand[] = [];
   readonly token = `test-token-${randomUUID()}`;
   private hanging = false;
+  private delayMs = 0;
   private syncToken = 0;
   private readonly open = new Set<http.ServerResponse>();
 
@@ -78,6 +79,11 @@ export class UpstashRestEndpoint {
     this.hanging = true;
   }
 
+  /** From now on, each request waits `ms` before it is forwarded (a slow network); 0 to stop. */
+  delay(ms: number): void {
+    this.delayMs = ms;
+  }
+
   async close(): Promise<void> {
     for (const res of this.open) res.destroy();
     this.server.closeAllConnections();
@@ -92,6 +98,7 @@ export class UpstashRestEndpoint {
       this.open.add(res);
       return;
     }
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, {
         'content-type': 'application/json',
