@@ -95,6 +95,7 @@ export class RedisDedupeStore implements DedupeStore {
     this.commands = commands;
     const connection = commands.connection;
     this.connection = connection;
+    debug('client: %s', connection === undefined ? '@upstash/redis (HTTP)' : 'ioredis (TCP)');
     checkKeys('RedisDedupeStore', options, ['prefix', 'ttlMs', 'leaseMs', 'commandTimeoutMs']);
     if (options.prefix !== undefined && typeof options.prefix !== 'string') {
       throw new TypeError('express-violet-webhooks: RedisDedupeStore prefix must be a string');
