@@ -1,3 +1,8 @@
 export { RedisDedupeStore } from './dedupe/redis-store';
-export type { RedisDedupeStoreOptions, RedisClientLike } from './dedupe/redis-store';
+export type { RedisDedupeStoreOptions } from './dedupe/redis-store';
+export type {
+  RedisClientLike,
+  IoredisClientLike,
+  UpstashClientLike,
+} from './dedupe/redis-commands';
 export type { DedupeStore, ClaimResult, ClaimOptions } from './dedupe/dedupe-store';

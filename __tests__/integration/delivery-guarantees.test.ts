@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis as UpstashRedis } from '@upstash/redis';
 import Redis from 'ioredis';
 import { MemoryDedupeStore, violetWebhooks, type ClaimOptions, type DedupeStore } from '../../lib';
 import { RedisDedupeStore } from '../../lib/redis';
@@ -6,6 +7,7 @@ import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
 import { SECRET, delivery } from '../helpers/deliveries';
 import { gate, sleep } from '../helpers/wait';
 import { describeWithSharedRedis } from '../helpers/redis';
+import { UpstashRestEndpoint } from '../helpers/upstash-rest';
 
 type StoreFactory = () => DedupeStore;
 
@@ -145,3 +147,21 @@ describeWithSharedRedis('delivery guarantees with the Redis store', (url) => {
     guarantees(express, () => new RedisDedupeStore(client, { prefix: `test:${randomUUID()}:` }));
   });
 });
+
+describeWithSharedRedis(
+  'delivery guarantees with the Redis store through @upstash/redis',
+  (url) => {
+    let endpoint: UpstashRestEndpoint;
+    beforeAll(async () => {
+      endpoint = await UpstashRestEndpoint.start(url);
+    });
+    afterAll(() => endpoint?.close());
+    guarantees(
+      EXPRESS_VERSIONS[0][1],
+      () =>
+        new RedisDedupeStore(new UpstashRedis({ url: endpoint.url, token: endpoint.token }), {
+          prefix: `test:${randomUUID()}:`,
+        }),
+    );
+  },
+);

@@ -1,8 +1,9 @@
 // The receiver every runtime serves in the runtime tests: violet.fetch at /webhooks/violet, the
 // same after the body was read at /read-first, and what the listeners saw at /seen. It takes the
 // package's factory, so that each runtime loads the package its own way (the sources under Node's
-// jest, the built package under Bun, Deno and workerd).
-import type { VioletEvent, violetWebhooks as Factory } from '../../lib';
+// jest, the built package under Bun, Deno and workerd), and, for a runtime test of a store, the
+// store its /webhooks/violet uses.
+import type { DedupeStore, VioletEvent, violetWebhooks as Factory } from '../../lib';
 
 export const RUNTIME_SECRET = 'runtime-test-secret-7c1d';
 export const LIMIT = 512 * 1024;
@@ -28,8 +29,12 @@ function seenOf(event: VioletEvent): Seen {
   };
 }
 
-export function receiver(violetWebhooks: typeof Factory) {
-  const violet = violetWebhooks({ secret: RUNTIME_SECRET, limit: LIMIT });
+export function receiver(violetWebhooks: typeof Factory, dedupe?: DedupeStore) {
+  const violet = violetWebhooks({
+    secret: RUNTIME_SECRET,
+    limit: LIMIT,
+    ...(dedupe === undefined ? {} : { dedupe }),
+  });
   const seen: Seen[] = [];
   violet.on('*', (event) => void seen.push(seenOf(event)));
   violet.on('MERCHANT_DISCONNECTED', () => {

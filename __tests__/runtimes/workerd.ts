@@ -35,22 +35,27 @@ export function bundleWorker(project: string, main?: string): void {
   });
 }
 
-/** workerd's configuration: the bundled Worker with text `bindings`, on `port` of 127.0.0.1. */
-const config = (port: number, bindings: Record<string, string>) => {
+/**
+ * workerd's configuration: the bundled Worker with text `bindings`, on `port` of 127.0.0.1. With
+ * `loopbackFetch`, the Worker's own `fetch` may reach 127.0.0.1 (workerd's default network allows
+ * public addresses only), for a service the test serves there.
+ */
+const config = (port: number, bindings: Record<string, string>, loopbackFetch: boolean) => {
   const texts = Object.entries(bindings).map(
     ([name, text]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(text)})`,
   );
+  const network = loopbackFetch ? `, (name = "loopback", network = (allow = ["local"]))` : '';
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
+  services = [ (name = "main", worker = .worker)${network} ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
 );
 
 const worker :Workerd.Worker = (
   modules = [ (name = "worker.js", esModule = embed "out/worker.js") ],
   compatibilityDate = "${COMPATIBILITY_DATE}",
-  bindings = [ ${texts.join(', ')} ],
+  bindings = [ ${texts.join(', ')} ],${loopbackFetch ? '\n  globalOutbound = "loopback",' : ''}
 );
 `;
 };
@@ -59,9 +64,13 @@ const worker :Workerd.Worker = (
 export async function startWorkerd(
   project: string,
   bindings: Record<string, string> = {},
+  options: { loopbackFetch?: boolean } = {},
 ): Promise<Started> {
   const port = await freePort();
-  writeFileSync(path.join(project, 'config.capnp'), config(port, bindings));
+  writeFileSync(
+    path.join(project, 'config.capnp'),
+    config(port, bindings, options.loopbackFetch === true),
+  );
   return startServer(binary('workerd'), ['serve', 'config.capnp'], {
     cwd: project,
     origin: `http://127.0.0.1:${port}`,

@@ -1,85 +1,130 @@
 import { randomUUID } from 'node:crypto';
+import { Redis as UpstashRedis } from '@upstash/redis';
 import Redis from 'ioredis';
-import { RedisDedupeStore } from '../../lib/redis';
+import { RedisDedupeStore, type RedisClientLike } from '../../lib/redis';
 import { describeWithSharedRedis } from '../helpers/redis';
+import { UpstashRestEndpoint } from '../helpers/upstash-rest';
 import { sleep } from '../helpers/wait';
 
 const lease = { leaseMs: 5000 };
 
+/** A client of the store's, to the Redis at `url`, and how to close it. */
+type Connect = (url: string) => Promise<{ client: RedisClientLike; close(): Promise<unknown> }>;
+
+const CLIENTS: [string, Connect][] = [
+  [
+    'ioredis',
+    async (url) => {
+      const client = new Redis(url, { maxRetriesPerRequest: 1 });
+      return { client, close: () => client.quit() };
+    },
+  ],
+  [
+    '@upstash/redis as constructed by default (auto-pipelining, base64, JSON deserialization)',
+    async (url) => {
+      const endpoint = await UpstashRestEndpoint.start(url);
+      const client = new UpstashRedis({ url: endpoint.url, token: endpoint.token });
+      return { client, close: () => endpoint.close() };
+    },
+  ],
+  [
+    '@upstash/redis one command a request, no encoding, no deserialization',
+    async (url) => {
+      const endpoint = await UpstashRestEndpoint.start(url);
+      const client = new UpstashRedis({
+        url: endpoint.url,
+        token: endpoint.token,
+        enableAutoPipelining: false,
+        responseEncoding: false,
+        automaticDeserialization: false,
+      });
+      return { client, close: () => endpoint.close() };
+    },
+  ],
+];
+
 describeWithSharedRedis('RedisDedupeStore on a real Redis', (url) => {
-  let client: Redis;
-  let prefix: string;
-  let store: RedisDedupeStore;
+  describe.each(CLIENTS)('through %s', (_name, connect) => {
+    /** The store's client, and one of the test's own to read what the store wrote. */
+    let connection: Awaited<ReturnType<Connect>>;
+    let client: Redis;
+    let prefix: string;
+    let store: RedisDedupeStore;
 
-  beforeAll(() => {
-    client = new Redis(url, { maxRetriesPerRequest: 1 });
-  });
-  afterAll(async () => {
-    await client.quit();
-  });
-  beforeEach(() => {
-    prefix = `test:${randomUUID()}:`;
-    store = new RedisDedupeStore(client, { prefix });
-  });
+    beforeAll(async () => {
+      connection = await connect(url);
+      client = new Redis(url, { maxRetriesPerRequest: 1 });
+    });
+    afterAll(async () => {
+      await connection.close();
+      await client.quit();
+    });
+    beforeEach(() => {
+      prefix = `test:${randomUUID()}:`;
+      store = new RedisDedupeStore(connection.client, { prefix });
+    });
 
-  async function claimed(id: string) {
-    const claim = await store.claim(id, lease);
-    if (claim.state !== 'new') throw new Error(`expected a new claim, got ${claim.state}`);
-    return claim.token;
-  }
+    async function claimed(id: string) {
+      const claim = await store.claim(id, lease);
+      if (claim.state !== 'new') throw new Error(`expected a new claim, got ${claim.state}`);
+      return claim.token;
+    }
 
-  test('claim, then in-flight, then done after complete, under the prefix', async () => {
-    const token = await claimed('1');
-    expect((await store.claim('1', lease)).state).toBe('in-flight');
-    expect(await client.get(`${prefix}1`)).toBe(`lease:${token}`);
-    await store.complete('1', token);
-    expect((await store.claim('1', lease)).state).toBe('done');
-    expect(await client.get(`${prefix}1`)).toBe('done');
-  });
+    test('claim, then in-flight, then done after complete, under the prefix', async () => {
+      const token = await claimed('1');
+      expect((await store.claim('1', lease)).state).toBe('in-flight');
+      expect(await client.get(`${prefix}1`)).toBe(`lease:${token}`);
+      await store.complete('1', token);
+      expect((await store.claim('1', lease)).state).toBe('done');
+      expect(await client.get(`${prefix}1`)).toBe('done');
+    });
 
-  test('release lets the next claim process it', async () => {
-    await store.release('1', await claimed('1'));
-    expect((await store.claim('1', lease)).state).toBe('new');
-  });
+    test('release lets the next claim process it', async () => {
+      await store.release('1', await claimed('1'));
+      expect((await store.claim('1', lease)).state).toBe('new');
+    });
 
-  test('only the holder can complete or release', async () => {
-    await claimed('1');
-    await store.release('1', 'stolen-token');
-    await store.complete('1', 'stolen-token');
-    expect((await store.claim('1', lease)).state).toBe('in-flight');
-  });
+    test('only the holder can complete or release', async () => {
+      await claimed('1');
+      await store.release('1', 'stolen-token');
+      await store.complete('1', 'stolen-token');
+      expect((await store.claim('1', lease)).state).toBe('in-flight');
+    });
 
-  test('a claim whose holder died expires after its lease; the late holder cannot complete it', async () => {
-    const stale = await store.claim('1', { leaseMs: 100 });
-    await sleep(150);
-    const next = await claimed('1');
-    if (stale.state !== 'new') throw new Error('unreachable');
-    await store.complete('1', stale.token);
-    expect((await store.claim('1', lease)).state).toBe('in-flight');
-    await store.complete('1', next);
-    expect((await store.claim('1', lease)).state).toBe('done');
-  });
+    test('a claim whose holder died expires after its lease; the late holder cannot complete it', async () => {
+      const stale = await store.claim('1', { leaseMs: 100 });
+      await sleep(150);
+      const next = await claimed('1');
+      if (stale.state !== 'new') throw new Error('unreachable');
+      await store.complete('1', stale.token);
+      expect((await store.claim('1', lease)).state).toBe('in-flight');
+      await store.complete('1', next);
+      expect((await store.claim('1', lease)).state).toBe('done');
+    });
 
-  test('processed ids are kept for ttlMs', async () => {
-    const short = new RedisDedupeStore(client, { prefix, ttlMs: 200 });
-    const claim = await short.claim('1', lease);
-    if (claim.state !== 'new') throw new Error('unreachable');
-    await short.complete('1', claim.token);
-    const ttl = await client.pttl(`${prefix}1`);
-    expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(200);
-    await sleep(250);
-    expect((await short.claim('1', lease)).state).toBe('new');
-  });
+    test('processed ids are kept for ttlMs', async () => {
+      const short = new RedisDedupeStore(connection.client, { prefix, ttlMs: 200 });
+      const claim = await short.claim('1', lease);
+      if (claim.state !== 'new') throw new Error('unreachable');
+      await short.complete('1', claim.token);
+      const ttl = await client.pttl(`${prefix}1`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(200);
+      await sleep(250);
+      expect((await short.claim('1', lease)).state).toBe('new');
+    });
 
-  test('the default ttl covers Violet’s 24 hour retry window', async () => {
-    await store.complete('1', await claimed('1'));
-    expect(await client.pttl(`${prefix}1`)).toBeGreaterThan(24 * 60 * 60 * 1000);
-  });
+    test('the default ttl covers Violet’s 24 hour retry window', async () => {
+      await store.complete('1', await claimed('1'));
+      expect(await client.pttl(`${prefix}1`)).toBeGreaterThan(24 * 60 * 60 * 1000);
+    });
 
-  test('concurrent claims of one id: exactly one is new', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, () => store.claim('race', lease)));
-    expect(results.filter((r) => r.state === 'new')).toHaveLength(1);
+    test('concurrent claims of one id: exactly one is new', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => store.claim('race', lease)),
+      );
+      expect(results.filter((r) => r.state === 'new')).toHaveLength(1);
+    });
   });
 });
 
@@ -89,6 +134,15 @@ test.each([{ prefix: 5 }, { ttlMs: 0 }, { leaseMs: -1 }, { commandTimeoutMs: 'so
     const client = new Redis({ lazyConnect: true });
     expect(() => new RedisDedupeStore(client, options as never)).toThrow(TypeError);
     client.disconnect();
+  },
+);
+
+test.each([null, 'redis://127.0.0.1:6379', { get: () => null }])(
+  'RedisDedupeStore refuses what is no client, naming both it takes: %p',
+  (client) => {
+    expect(() => new RedisDedupeStore(client as never)).toThrow(
+      'RedisDedupeStore needs an ioredis or @upstash/redis client',
+    );
   },
 );
 

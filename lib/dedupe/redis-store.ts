@@ -8,27 +8,15 @@ import {
   type ClaimResult,
   type DedupeStore,
 } from './dedupe-store';
+import {
+  luaScript,
+  redisCommands,
+  type IoredisClientLike,
+  type RedisClientLike,
+  type RedisCommands,
+} from './redis-commands';
 
 const debug = createDebug('violet-webhooks:redis');
-
-/**
- * What the store needs of a Redis client; an ioredis `Redis` or `Cluster` fits. Declared here so
- * that ioredis stays an optional peer dependency.
- *
- * @example
- * const store = new RedisDedupeStore(new Redis(process.env.REDIS_URL!));
- */
-export interface RedisClientLike {
-  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<'OK' | null>;
-  get(key: string): Promise<string | null>;
-  eval(script: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
-  /** ioredis's connection state; commands fail fast while it is not connected. */
-  readonly status?: string;
-  /** ioredis's events: the store waits for the first `'ready'` of a client still connecting. */
-  once?(event: 'ready', listener: () => void): unknown;
-  /** ioredis's `connect()`, for a client made with `lazyConnect`. */
-  connect?(): Promise<unknown>;
-}
 
 /**
  * Options of {@link RedisDedupeStore}.
@@ -51,14 +39,14 @@ const DONE = 'done';
 const LEASE = 'lease:';
 
 // Complete and release act only for the holder of the claim: compare and act in one step.
-const COMPLETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+const COMPLETE = luaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('SET', KEYS[1], '${DONE}', 'PX', ARGV[2]) and 1
 end
-return 0`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+return 0`);
+const RELEASE = luaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
-return 0`;
+return 0`);
 
 /** ioredis states in which a command would only wait in the offline queue. */
 const DOWN = new Set(['reconnecting', 'close', 'end']);
@@ -72,12 +60,17 @@ const NEW_CLAIM_RETRIES = 3;
  * `SET NX PX` (one holder at a time, expiring after the lease if the holder dies), completed or
  * released by their holder only (a Lua compare-and-set on an owner token), and processed ids are
  * kept for `ttlMs`. When Redis cannot be reached, every method rejects quickly, so the middleware
- * answers 503 and Violet retries.
+ * answers 503 and Violet retries. The client is an ioredis one (TCP: Node.js, Bun, Deno) or an
+ * `@upstash/redis` one (HTTP: any runtime with `fetch`, such as Vercel's and Cloudflare's).
  *
  * @example
  * import Redis from 'ioredis';
  * import { RedisDedupeStore } from 'express-violet-webhooks/redis';
  * const violet = violetWebhooks({ secret, dedupe: new RedisDedupeStore(new Redis(process.env.REDIS_URL!)) });
+ *
+ * @example
+ * import { Redis } from '@upstash/redis';
+ * const violet = violetWebhooks({ secret, dedupe: new RedisDedupeStore(Redis.fromEnv()) });
  */
 export class RedisDedupeStore implements DedupeStore {
   private readonly prefix: string;
@@ -88,14 +81,21 @@ export class RedisDedupeStore implements DedupeStore {
   private wasReady: boolean;
   /** Resolves when a client that was not ready yet becomes ready for the first time. */
   private readonly firstReady: Promise<void> | undefined;
+  private readonly commands: RedisCommands;
+  /** ioredis's connection state, where the client has one (an HTTP client has none). */
+  private readonly connection: IoredisClientLike | undefined;
 
-  constructor(
-    private readonly client: RedisClientLike,
-    options: RedisDedupeStoreOptions = {},
-  ) {
-    if (client === null || typeof client !== 'object' || typeof client.set !== 'function') {
-      throw new TypeError('express-violet-webhooks: RedisDedupeStore needs an ioredis client');
+  constructor(client: RedisClientLike, options: RedisDedupeStoreOptions = {}) {
+    const commands = redisCommands(client);
+    if (commands === undefined) {
+      throw new TypeError(
+        'express-violet-webhooks: RedisDedupeStore needs an ioredis or @upstash/redis client, such as `new Redis(process.env.REDIS_URL)` from ioredis or `Redis.fromEnv()` from @upstash/redis',
+      );
     }
+    this.commands = commands;
+    const connection = commands.connection;
+    this.connection = connection;
+    debug('client: %s', connection === undefined ? '@upstash/redis (HTTP)' : 'ioredis (TCP)');
     checkKeys('RedisDedupeStore', options, ['prefix', 'ttlMs', 'leaseMs', 'commandTimeoutMs']);
     if (options.prefix !== undefined && typeof options.prefix !== 'string') {
       throw new TypeError('express-violet-webhooks: RedisDedupeStore prefix must be a string');
@@ -105,12 +105,13 @@ export class RedisDedupeStore implements DedupeStore {
     this.leaseMs = checkDuration('RedisDedupeStore leaseMs', options.leaseMs);
     this.commandTimeoutMs =
       checkDuration('RedisDedupeStore commandTimeoutMs', options.commandTimeoutMs) ?? 2000;
-    this.wasReady = client.status === undefined || client.status === 'ready';
-    if (!this.wasReady && typeof client.once === 'function') {
+    const status = connection?.status;
+    this.wasReady = status === undefined || status === 'ready';
+    if (!this.wasReady && typeof connection?.once === 'function') {
       // A process that has just started: its first deliveries wait for the connection (within
       // the command deadline) rather than fail, so that a deploy does not cost 503s.
       this.firstReady = new Promise((resolve) => {
-        client.once?.('ready', () => {
+        connection.once?.('ready', () => {
           this.wasReady = true;
           resolve();
         });
@@ -122,11 +123,15 @@ export class RedisDedupeStore implements DedupeStore {
     const key = this.prefix + eventId;
     const token = randomUUID();
     for (let attempt = 0; attempt < NEW_CLAIM_RETRIES; attempt++) {
-      const set = await this.command(() =>
-        this.client.set(key, LEASE + token, 'PX', this.leaseMs ?? options.leaseMs, 'NX'),
+      const set = await this.command(
+        () => this.commands.setNxPx(key, LEASE + token, this.leaseMs ?? options.leaseMs),
+        // A claim taken after its delivery was answered 503 would hold the id for a lease.
+        (taken) => {
+          if (taken) this.release(eventId, token).catch(() => undefined);
+        },
       );
-      if (set === 'OK') return { state: 'new', token };
-      const current = await this.command(() => this.client.get(key));
+      if (set) return { state: 'new', token };
+      const current = await this.command(() => this.commands.get(key));
       if (current === DONE) return { state: 'done' };
       if (current !== null) return { state: 'in-flight' };
       // The key expired between SET and GET: try to claim again.
@@ -136,20 +141,21 @@ export class RedisDedupeStore implements DedupeStore {
 
   async complete(eventId: string, token: string): Promise<void> {
     await this.command(() =>
-      this.client.eval(COMPLETE, 1, this.prefix + eventId, LEASE + token, this.ttlMs),
+      this.commands.run(COMPLETE, this.prefix + eventId, [LEASE + token, this.ttlMs]),
     );
   }
 
   async release(eventId: string, token: string): Promise<void> {
-    await this.command(() => this.client.eval(RELEASE, 1, this.prefix + eventId, LEASE + token));
+    await this.command(() => this.commands.run(RELEASE, this.prefix + eventId, [LEASE + token]));
   }
 
   /**
    * One command, bounded in time: refused at once while a connection that was ready is lost;
    * while the first connection is being made, run once it is ready, within the same deadline.
+   * `lateAnswer` gets what a command answered after its deadline.
    */
-  private command<T>(run: () => Promise<T>): Promise<T> {
-    const status = this.client.status;
+  private command<T>(run: () => Promise<T>, lateAnswer?: (value: T) => void): Promise<T> {
+    const status = this.connection?.status;
     const starting = status !== undefined && STARTING.has(status) && !this.wasReady;
     if (status !== undefined && (DOWN.has(status) || (STARTING.has(status) && !starting))) {
       debug('redis is %s: refusing', status);
@@ -166,7 +172,7 @@ export class RedisDedupeStore implements DedupeStore {
     let work: Promise<T>;
     if (starting && this.firstReady !== undefined) {
       debug('redis is %s: waiting for its first connection', status);
-      if (status === 'wait') this.client.connect?.().catch(() => undefined);
+      if (status === 'wait') this.connection?.connect?.().catch(() => undefined);
       // Past the deadline the delivery has been answered 503: its command must not run then.
       work = this.firstReady.then(() =>
         late ? Promise.reject(new Error('answered already')) : run(),
@@ -174,6 +180,9 @@ export class RedisDedupeStore implements DedupeStore {
       work.catch(() => undefined);
     } else {
       work = run();
+    }
+    if (lateAnswer !== undefined) {
+      work.then((value) => late && lateAnswer(value)).catch(() => undefined);
     }
     return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
