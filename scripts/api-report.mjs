@@ -205,6 +205,24 @@ for (const { entry } of configs) {
   if (!check) writeFileSync(current, report);
 }
 
+// Each name has one home: a name exported by two entry points is refused, whatever api/ says.
+const homes = new Map();
+for (const { entry } of configs) {
+  for (const block of blocksOf(raw.get(entry.name))) {
+    const match = declaration.exec(block);
+    if (match?.[1] === undefined) continue;
+    homes.set(match[5], [...(homes.get(match[5]) ?? []), entry.subpath]);
+  }
+}
+for (const [name, subpaths] of homes) {
+  if (new Set(subpaths).size < 2) continue;
+  const where = [...new Set(subpaths)].map((s) => `'${path.posix.join(packageJson.name, s)}'`);
+  console.error(
+    `api-report: ${name} is exported by ${where.join(' and ')}; export it from one entry point only`,
+  );
+  failed = true;
+}
+
 const expected = new Set(entries.map((e) => `${e.name}.api.md`));
 const stale = readdirSync(reportFolder).filter((f) => f.endsWith('.md') && !expected.has(f));
 
