@@ -5,4 +5,3 @@ export type {
   IoredisClientLike,
   UpstashClientLike,
 } from './dedupe/redis-commands';
-export type { DedupeStore, ClaimResult, ClaimOptions } from './dedupe/dedupe-store';

@@ -12,10 +12,3 @@ export type { LedgerQuery, LedgerRecord, LedgerState } from './ledger';
 export type { PostgresClientLike, PostgresPoolLike, PostgresResultLike } from './pool';
 export { postgresSchemaSql } from './schema-sql';
 export type { PostgresSchemaOptions } from './schema-sql';
-export type {
-  DedupeStore,
-  ClaimResult,
-  ClaimOptions,
-  ClaimedEvent,
-  ReleaseDetails,
-} from '../dedupe/dedupe-store';
