@@ -187,12 +187,12 @@ describeWithPostgres('inbox.once(event, fn, { newest: true }) on a real PostgreS
     );
     await until(() => entered);
     let olderDone = false;
-    const second_ = other.once(older, apply(older), newest).finally(() => (olderDone = true));
+    const waiting = other.once(older, apply(older), newest).finally(() => (olderDone = true));
     await sleep(200);
     expect(olderDone).toBe(false); // waiting for the version row
     hold.open();
     expect((await first).ran).toBe(true);
-    expect(await second_).toEqual({ ran: false, reason: 'stale' });
+    expect(await waiting).toEqual({ ran: false, reason: 'stale' });
     expect(await atOf(7)).toEqual(second(2));
   });
 
