@@ -42,9 +42,9 @@ describeWithPostgres('PostgresInbox on a real PostgreSQL', (url) => {
     ...extra,
   });
 
-  test('runs once, resolves what fn returned; a second run resolves { ran: false }', async () => {
+  test('runs once, resolves what fn returned; a second run resolves { ran: false, reason: duplicate }', async () => {
     expect(await inbox.once(event('e1'), ship('o1'))).toEqual({ ran: true, value: 'o1' });
-    expect(await inbox.once(event('e1'), ship('o1'))).toEqual({ ran: false });
+    expect(await inbox.once(event('e1'), ship('o1'))).toEqual({ ran: false, reason: 'duplicate' });
     expect(await shipped('o1')).toBe(1);
   });
 
@@ -64,7 +64,7 @@ describeWithPostgres('PostgresInbox on a real PostgreSQL', (url) => {
     expect(secondDone).toBe(false); // waiting for the first transaction
     hold.open();
     expect(await first).toEqual({ ran: true, value: 'o2' });
-    expect(await second).toEqual({ ran: false });
+    expect(await second).toEqual({ ran: false, reason: 'duplicate' });
     expect(await shipped('o2')).toBe(1);
   });
 
@@ -83,6 +83,7 @@ describeWithPostgres('PostgresInbox on a real PostgreSQL', (url) => {
     await inbox.once(event('e4'), ship('o4'));
     expect(await inbox.once(event('e4-resent', { sourceEventId: 'e4' }), ship('o4'))).toEqual({
       ran: false,
+      reason: 'duplicate',
     });
     expect(await shipped('o4')).toBe(1);
   });

@@ -44,6 +44,7 @@ describeWithPostgres('PostgresDedupeStore on a real PostgreSQL', (url) => {
     expect(tables.map((t) => t.table_name)).toEqual([
       'violet_webhook_events',
       'violet_webhook_inbox',
+      'violet_webhook_versions',
     ]);
   });
 

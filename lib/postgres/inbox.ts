@@ -1,6 +1,9 @@
 import createDebug from 'debug';
 import { checkKeys } from '../check-keys';
 import { checkDuration } from '../dedupe/dedupe-store';
+import { EVENT_TYPES_BY_FAMILY } from '../event-types';
+import type { VioletEvent } from '../events';
+import { eventVersion, type EventVersion } from '../receive/event-version';
 import { migrate } from './migrate';
 import {
   checkout,
@@ -26,7 +29,9 @@ export interface PostgresInboxOptions {
 }
 
 /**
- * What `inbox.once()` needs of an event: a `VioletEvent` fits.
+ * What `inbox.once()` needs of an event: a `VioletEvent` fits. With `newest: true`, the entity and
+ * version are read from the event as the package gives it (a `VioletEvent`: its `family`, and the
+ * bag's or entity's `date_last_modified`); an event without them runs as without `newest`.
  *
  * @example
  * await inbox.once({ id: 'evt-1', type: 'ORDER_SHIPPED' }, fn);
@@ -39,13 +44,26 @@ export interface InboxEvent {
 }
 
 /**
- * What `inbox.once()` resolves to: whether `fn` ran (and committed), with what it returned.
+ * Why `inbox.once()` did not run `fn`: the event (its key, in its scope) was applied already
+ * (`'duplicate'`), or, with `newest: true`, a newer version of its entity was (`'stale'`).
  *
  * @example
- * const r = await inbox.once(event, fn);
- * if (!r.ran) log('already applied');
+ * const why: InboxSkipReason = 'stale';
  */
-export type InboxResult<T> = { readonly ran: true; readonly value: T } | { readonly ran: false };
+export type InboxSkipReason = 'duplicate' | 'stale';
+
+/**
+ * What `inbox.once()` resolves to: whether `fn` ran (and committed), with what it returned, or
+ * why it did not. Narrows on `ran`, or on `reason` (absent when `fn` ran).
+ *
+ * @example
+ * const r = await inbox.once(event, fn, { newest: true });
+ * if (r.ran) log('applied', r.value);
+ * else if (r.reason === 'stale') log('a newer snapshot was applied already');
+ */
+export type InboxResult<T> =
+  | { readonly ran: true; readonly value: T; readonly reason?: undefined }
+  | { readonly ran: false; readonly reason: InboxSkipReason };
 
 /**
  * Options of one `inbox.once()`.
@@ -56,6 +74,13 @@ export type InboxResult<T> = { readonly ran: true; readonly value: T } | { reado
 export interface InboxOnceOptions {
   /** For several listeners of one event, each applied once: a name per listener. */
   scope?: string | undefined;
+  /**
+   * Newest wins: `fn` runs only when no newer version of the event's entity (its bag, order,
+   * merchant, ...: the `date_last_modified` of its snapshot) was committed through the inbox (in
+   * this scope), else `once` resolves `{ ran: false, reason: 'stale' }`. Equal versions are not
+   * stale. An event without a version runs as without this option.
+   */
+  newest?: boolean | undefined;
 }
 
 /**
@@ -67,6 +92,15 @@ export interface InboxOnceOptions {
 export interface InboxPruneOptions {
   /** Rows recorded longer ago than this are deleted. Default 30 days. */
   olderThanMs?: number | undefined;
+}
+
+const FAMILIES: ReadonlySet<string> = new Set(Object.keys(EVENT_TYPES_BY_FAMILY));
+
+/** The entity and version of an event as the package gives it; undefined for anything else. */
+function versionOf(event: InboxEvent): EventVersion | undefined {
+  const { family } = event as { family?: unknown };
+  if (typeof family !== 'string' || !FAMILIES.has(family)) return undefined;
+  return eventVersion(event as VioletEvent);
 }
 
 /**
@@ -84,6 +118,7 @@ export class PostgresInbox<C extends PostgresClientLike = PostgresClientLike> {
   /** The schema that holds the tables. */
   readonly schema: string;
   private readonly insertText: string;
+  private readonly versionText: string;
 
   constructor(
     private readonly pool: PostgresPoolLike<C>,
@@ -94,6 +129,35 @@ export class PostgresInbox<C extends PostgresClientLike = PostgresClientLike> {
     this.schema = checkSchema('PostgresInbox', options.schema);
     this.insertText = `INSERT INTO ${tableNames(this.schema).inbox} (event_key, scope, event_id, type)
 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`;
+    // One statement takes the entity's version row (creating it the first time), compares, and
+    // moves it forward. Why it is correct under READ COMMITTED:
+    // - INSERT ... ON CONFLICT DO UPDATE has an atomic outcome, insert or update, however many
+    //   transactions race for the first row: one inserts it; the others wait for that transaction
+    //   and, once it commits, take the update path on its row (if it rolls back, one of them
+    //   inserts). (INSERT ... DO NOTHING, then SELECT ... FOR UPDATE, would be as correct in
+    //   READ COMMITTED, each statement seeing what committed before it, at one more round trip.)
+    // - The update path locks the row first, then evaluates the WHERE on its newest committed
+    //   version, and the row stays locked until this transaction ends, updated or not. So the
+    //   comparison is always with the newest version committed through the inbox, and while this
+    //   transaction runs `fn`, every other transaction of the entity and scope waits here: the
+    //   `fn`s of one entity are serialised, and each one that runs commits a version no older than
+    //   any committed before it. A row is returned only when inserted or updated, that is when this
+    //   version is no older (equal is not older: two changes in one second both run); none means
+    //   stale.
+    // - A throw of `fn` rolls the row back with the rest: a failed newer event leaves the older
+    //   ones free to run.
+    // - Lock order, the same in every transaction: the inbox row (the event's key), then this
+    //   row. A transaction waiting here holds only its own event's inbox row, which no
+    //   transaction holding the version row waits for, so the waits cannot form a cycle. (Under
+    //   REPEATABLE READ or SERIALIZABLE, a concurrent update is a serialization failure instead,
+    //   which rolls back and is rethrown: the retry runs it again.)
+    const { versions } = tableNames(this.schema);
+    this.versionText = `INSERT INTO ${versions} AS v (entity_key, scope, version, event_id)
+VALUES ($1, $2, $3::timestamptz, $4)
+ON CONFLICT (entity_key, scope) DO UPDATE
+  SET version = EXCLUDED.version, event_id = EXCLUDED.event_id, updated_at = now()
+  WHERE v.version <= EXCLUDED.version
+RETURNING 1`;
   }
 
   /**
@@ -101,17 +165,27 @@ VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`;
    * id; per `scope`), and runs `fn` with the transaction's client; commits both or neither. The
    * same key a second time, concurrently or later, in any process, runs nothing. A throw of `fn`
    * rolls back and is rethrown, so that the delivery fails and Violet's retry runs it again.
+   * With `newest: true`, in the same transaction, `fn` runs only when no newer version of the
+   * event's entity was committed through the inbox (`{ ran: false, reason: 'stale' }` else).
    */
   async once<T>(
     event: InboxEvent,
     fn: (client: C) => T | Promise<T>,
     options: InboxOnceOptions = {},
   ): Promise<InboxResult<T>> {
-    checkKeys('inbox.once', options, ['scope']);
+    checkKeys('inbox.once', options, ['scope', 'newest']);
     if (options.scope !== undefined && typeof options.scope !== 'string') {
       throw new TypeError('express-violet-webhooks: inbox.once scope must be a string');
     }
+    if (options.newest !== undefined && typeof options.newest !== 'boolean') {
+      throw new TypeError('express-violet-webhooks: inbox.once newest must be a boolean');
+    }
     const key = event.sourceEventId ?? event.id;
+    const scope = options.scope ?? '';
+    const version = options.newest === true ? versionOf(event) : undefined;
+    if (options.newest === true && version === undefined) {
+      debug('inbox: %s %s has no version: newest cannot be judged', event.type, event.id);
+    }
     const { client, giveBack } = await checkout(this.pool.connect());
     // The package's own statements: a missing table, or a pooler that refuses transactions, is
     // explained; what `fn` throws is rethrown as it is.
@@ -125,12 +199,23 @@ VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`;
     let broken: Error | undefined;
     try {
       await own('BEGIN');
-      const inserted = await own(this.insertText, [key, options.scope ?? '', event.id, event.type]);
+      const inserted = await own(this.insertText, [key, scope, event.id, event.type]);
       if (inserted.rowCount === 0) {
         // Applied already (this waited for a concurrent transaction of the same key to commit).
         await own('ROLLBACK');
         debug('inbox: %s %s applied already', event.type, event.id);
-        return { ran: false };
+        return { ran: false, reason: 'duplicate' };
+      }
+      if (version !== undefined) {
+        const at = new Date(version.at).toISOString();
+        const moved = await own(this.versionText, [version.key, scope, at, event.id]);
+        if (moved.rowCount === 0) {
+          // A newer version of the entity was committed: nothing is recorded, not even the inbox
+          // row (a later run of this event is as stale).
+          await own('ROLLBACK');
+          debug('inbox: %s %s is older than %s’s newest', event.type, event.id, version.key);
+          return { ran: false, reason: 'stale' };
+        }
       }
       const value = await fn(client);
       await own('COMMIT');

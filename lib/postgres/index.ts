@@ -6,6 +6,7 @@ export type {
   InboxOnceOptions,
   InboxPruneOptions,
   InboxResult,
+  InboxSkipReason,
   PostgresInboxOptions,
 } from './inbox';
 export type { LedgerQuery, LedgerRecord, LedgerState } from './ledger';

@@ -35,10 +35,11 @@ export function checkSchema(owner: string, value: unknown): string {
 }
 
 /** The quoted names of the package's tables in `schema`. */
-export function tableNames(schema: string): { events: string; inbox: string } {
+export function tableNames(schema: string): { events: string; inbox: string; versions: string } {
   return {
     events: `"${schema}".violet_webhook_events`,
     inbox: `"${schema}".violet_webhook_inbox`,
+    versions: `"${schema}".violet_webhook_versions`,
   };
 }
 
@@ -51,8 +52,9 @@ export function tableNames(schema: string): { events: string; inbox: string } {
  */
 export function postgresSchemaSql(options: PostgresSchemaOptions = {}): string {
   const schema = checkSchema('postgresSchemaSql', options.schema);
-  const { events, inbox } = tableNames(schema);
-  return `-- express-violet-webhooks: the event ledger and claims, and the inbox of exactly-once effects.
+  const { events, inbox, versions } = tableNames(schema);
+  return `-- express-violet-webhooks: the event ledger and claims, the inbox of exactly-once effects, and
+-- the newest version of each entity applied through the inbox.
 CREATE SCHEMA IF NOT EXISTS "${schema}";
 
 CREATE TABLE IF NOT EXISTS ${events} (
@@ -90,6 +92,17 @@ CREATE TABLE IF NOT EXISTS ${inbox} (
 );
 CREATE INDEX IF NOT EXISTS violet_webhook_inbox_processed_at
   ON ${inbox} (processed_at);
+
+-- inbox.once(event, fn, { newest: true }): per entity (\`bag:123\`, \`merchant:7\`, ...) and scope,
+-- the newest date_last_modified whose fn committed through the inbox, and which event it was.
+CREATE TABLE IF NOT EXISTS ${versions} (
+  entity_key text NOT NULL,
+  scope text NOT NULL DEFAULT '',
+  version timestamptz NOT NULL,
+  event_id text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (entity_key, scope)
+);
 
 ${claimFunctionsSql(schema, events)}`;
 }
