@@ -32,6 +32,7 @@ const postgres = [
   'integration/postgres-cli.test.ts',
   'integration/postgres-inbox.test.ts',
   'integration/postgres-middleware.test.ts',
+  'integration/postgres-newest.test.ts',
   'integration/postgres-outage.test.ts',
   'integration/postgres-pgbouncer.test.ts',
   'integration/postgres-processes.test.ts',
