@@ -47,4 +47,5 @@ export type {
   ClaimOptions,
   ClaimedEvent,
   ReleaseDetails,
+  SynchronousDedupe,
 } from './dedupe/dedupe-store';

@@ -84,6 +84,35 @@ export interface DedupeStore {
    * `details` says why, for a store that keeps a ledger.
    */
   release(eventId: string, token: string, details?: ReleaseDetails): Promise<void>;
+  /**
+   * Optional, for a store that can answer without waiting (one in the process's memory): its
+   * `claim` and `complete` as functions that return at once, or `undefined` when it cannot
+   * answer so. The middleware asks once, when it is made, and then calls these instead of
+   * `claim` and `complete`, saving a promise on each; `release` is always called as itself.
+   * A store without this method is used through its promises, as before.
+   *
+   * @example
+   * synchronous() {
+   *   return { claim: (id, options) => this.claimHere(id, options), complete: (id, token) => this.completeHere(id, token) };
+   * }
+   */
+  synchronous?(): SynchronousDedupe | undefined;
+}
+
+/**
+ * A store's `claim` and `complete` answered at once, as {@link DedupeStore.synchronous} gives
+ * them: each must do exactly what its promise-returning twin does, and throws where that one
+ * would reject.
+ *
+ * @example
+ * const now = store.synchronous?.();
+ * const claim = now?.claim(eventId, { leaseMs: 60_000 });
+ */
+export interface SynchronousDedupe {
+  /** What `claim` resolves to. */
+  claim(eventId: string, options: ClaimOptions): ClaimResult;
+  /** What `complete` does. */
+  complete(eventId: string, token: string): void;
 }
 
 /** Violet retries for 24 hours; processed ids are remembered a little longer. */

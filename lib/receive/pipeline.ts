@@ -3,19 +3,11 @@ import createDebug from 'debug';
 import { defer } from '../defer';
 import { VioletWebhookError, isVioletWebhookError } from '../errors';
 import type { VioletEvent } from '../events';
-import type { DedupeStore } from '../dedupe/dedupe-store';
+import type { DedupeStore, SynchronousDedupe } from '../dedupe/dedupe-store';
 import type { VioletEventType } from '../event-types';
 import { secretKey } from '../signature/hmac';
 import { checkRequest } from './check-request';
-import type { MemoryDedupeStore } from '../dedupe/memory-store';
-import {
-  claimEvent,
-  claimNow,
-  completeNow,
-  immediateStore,
-  settleClaim,
-  type Claim,
-} from './claim-event';
+import { claimEvent, claimEventNow, completeNow, settleClaim, type Claim } from './claim-event';
 import type { Delivery } from './delivery';
 import { Dispatcher, type ListenerRegistry } from './dispatch';
 import type { DeliveryQueue } from './delivery-queue';
@@ -69,8 +61,8 @@ export class Pipeline {
   private readonly dispatcher: Dispatcher;
   private readonly keys: readonly KeyObject[];
   private readonly queue: DeliveryQueue | undefined;
-  /** The default memory store, whose claims take no promise. */
-  private readonly immediate: MemoryDedupeStore | undefined;
+  /** The store's claim and completion without a promise, when it offers them (the memory store). */
+  private readonly now: SynchronousDedupe | undefined;
 
   constructor(
     private readonly options: PipelineConfig,
@@ -83,7 +75,7 @@ export class Pipeline {
     this.dispatcher = new Dispatcher(listeners);
     this.keys = options.secrets.map(secretKey);
     this.queue = options.queue;
-    this.immediate = immediateStore(options.dedupe);
+    this.now = options.dedupe?.synchronous?.();
   }
 
   /** To be called whenever listeners are added or removed. */
@@ -143,8 +135,8 @@ export class Pipeline {
       const claim =
         store === undefined
           ? undefined
-          : store === this.immediate
-            ? claimNow(this.immediate, event, this.options.leaseMs)
+          : this.now !== undefined
+            ? claimEventNow(store, this.now, event, raw.text, this.options.leaseMs)
             : await claimEvent(store, event, raw.text, this.options.leaseMs);
       if (claim === 'done') {
         debug('duplicate %s %s', eventType, h.eventId);
@@ -271,8 +263,8 @@ export class Pipeline {
   ): ReceiveResult | Promise<ReceiveResult> {
     const result = { status: 200, body: RECEIVED, event };
     if (claim === undefined) return result;
-    if (claim.store === this.immediate) {
-      completeNow(this.immediate, claim);
+    if (this.now !== undefined) {
+      this.reportIf(completeNow(this.now, claim, event.type));
       return result;
     }
     return settleClaim(claim, true, event.type).then((error) => {
