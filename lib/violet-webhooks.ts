@@ -133,7 +133,7 @@ export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
   const resolved = resolveOptions(options);
   // The pipeline reports to the middleware's own listeners, so it is made second; the adapter
   // reaches it only once a request comes.
-  const runner: DeliveryRunner = { run: (delivery, holder) => pipeline.run(delivery, holder) };
+  const runner: DeliveryRunner = { run: (delivery, onEvent) => pipeline.run(delivery, onEvent) };
   const handler = createMiddleware(runner, resolved.respond) as unknown as VioletWebhooks;
   mixInEmitter(
     handler,

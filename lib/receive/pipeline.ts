@@ -37,10 +37,8 @@ export interface PipelineConfig {
   readonly telemetry: Telemetry | undefined;
 }
 
-/** Where the adapter wants the event as soon as it exists (Express's `req`). */
-export interface EventHolder {
-  violet?: VioletEvent;
-}
+/** What an adapter does with the event as soon as it exists (Express's sets `req.violet`). */
+export type EventCallback = (event: VioletEvent) => void;
 
 /** Ends a delivery's telemetry; a telemetry that throws never changes the answer. */
 function endTelemetry(t: DeliveryTelemetry, result: ReceiveResult): void {
@@ -85,14 +83,14 @@ export class Pipeline {
 
   /**
    * Runs one delivery to its answer. Resolves for everything a sender can send or do, a body
-   * stream that fails included; rejects only on a fault of this package. The event is put on
-   * `holder.violet` before any listener runs.
+   * stream that fails included; rejects only on a fault of this package. `onEvent` is given
+   * the event before any listener runs, a duplicate's too.
    */
-  run(delivery: Delivery, holder?: EventHolder): Promise<ReceiveResult> {
+  run(delivery: Delivery, onEvent?: EventCallback): Promise<ReceiveResult> {
     const telemetry = this.options.telemetry;
-    if (telemetry === undefined) return this.runDelivery(delivery, holder, undefined);
+    if (telemetry === undefined) return this.runDelivery(delivery, onEvent, undefined);
     const t = telemetry.delivery();
-    return this.runDelivery(delivery, holder, t).then(
+    return this.runDelivery(delivery, onEvent, t).then(
       (result) => {
         endTelemetry(t, result);
         return result;
@@ -107,7 +105,7 @@ export class Pipeline {
 
   private async runDelivery(
     delivery: Delivery,
-    holder: EventHolder | undefined,
+    onEvent: EventCallback | undefined,
     t: DeliveryTelemetry | undefined,
   ): Promise<ReceiveResult> {
     const started = debug.enabled ? performance.now() : 0;
@@ -122,14 +120,14 @@ export class Pipeline {
       const raw = await readBody(delivery.body, headers, this.options.limit, this.keys);
       // 4. The signature, against the digests of step 3.
       const secretIndex = verifyDeliverySignature(headers, raw.digests);
-      // 5-8. Headers, JSON, schema and ids, and the event, on `req.violet` from here on (a
-      // duplicate's answer carries it too).
+      // 5-8. Headers, JSON, schema and ids, and the event, handed to the adapter from here on
+      // (Express's `req.violet`; a duplicate's answer carries it too).
       const built = eventFromBody({ headers, text: raw.text, secretIndex, receivedAt }, this.rules);
       const h = built.headers;
       const eventType = h.type ?? h.rawType;
       event = built.event;
       t?.event(event);
-      if (holder !== undefined) holder.violet = event;
+      onEvent?.(event);
       // 9. The claim on the event id.
       const store = this.options.dedupe;
       const claim =
