@@ -1,3 +1,5 @@
+import { checkDuration as checkOptionDuration } from '../check-option';
+
 /**
  * What a store answers when asked to claim an event id.
  *
@@ -118,13 +120,11 @@ export interface SynchronousDedupe {
 /** Violet retries for 24 hours; processed ids are remembered a little longer. */
 export const DEFAULT_TTL_MS = 25 * 60 * 60 * 1000;
 
-/** Checks a duration option of a store; `name` is what the TypeError names. */
+/**
+ * Checks a duration option of a store, named as `'<Store> <option>'` (`'PostgresDedupeStore
+ * leaseMs'`): `checkDuration` of check-option.ts, whose format its TypeError has.
+ */
 export function checkDuration(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new TypeError(
-      `express-violet-webhooks: ${name} must be a positive whole number of milliseconds`,
-    );
-  }
-  return value;
+  const space = name.indexOf(' ');
+  return checkOptionDuration(name.slice(0, space), name.slice(space + 1), value);
 }

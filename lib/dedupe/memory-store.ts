@@ -1,6 +1,6 @@
 import { checkKeys } from '../check-keys';
+import { checkDuration, checkWholeNumber } from '../check-option';
 import {
-  checkDuration,
   DEFAULT_TTL_MS,
   type ClaimOptions,
   type ClaimResult,
@@ -58,16 +58,12 @@ export class MemoryDedupeStore implements DedupeStore {
   };
 
   constructor(options: MemoryDedupeStoreOptions = {}) {
-    checkKeys('MemoryDedupeStore', options, ['max', 'ttlMs', 'leaseMs']);
-    const max = options.max ?? 100_000;
-    if (!Number.isSafeInteger(max) || max < 1) {
-      throw new TypeError(
-        'express-violet-webhooks: MemoryDedupeStore max must be a positive whole number',
-      );
-    }
+    const owner = 'MemoryDedupeStore';
+    checkKeys(owner, options, ['max', 'ttlMs', 'leaseMs']);
+    const max = checkWholeNumber(owner, 'max', options.max ?? undefined, 1) ?? 100_000;
     this.max = max;
-    this.ttlMs = checkDuration('MemoryDedupeStore ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
-    this.leaseMs = checkDuration('MemoryDedupeStore leaseMs', options.leaseMs);
+    this.ttlMs = checkDuration(owner, 'ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
+    this.leaseMs = checkDuration(owner, 'leaseMs', options.leaseMs);
     // Room for two writes per id (claim and complete) before live ids must be evicted.
     this.ring = new Array<Entry | undefined>(2 * max);
   }

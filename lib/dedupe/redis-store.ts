@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import createDebug from 'debug';
 import { checkKeys } from '../check-keys';
+import { checkDuration, checkString } from '../check-option';
 import {
-  checkDuration,
   DEFAULT_TTL_MS,
   type ClaimOptions,
   type ClaimResult,
@@ -96,15 +96,13 @@ export class RedisDedupeStore implements DedupeStore {
     if (client === null || typeof client !== 'object' || typeof client.set !== 'function') {
       throw new TypeError('express-violet-webhooks: RedisDedupeStore needs an ioredis client');
     }
-    checkKeys('RedisDedupeStore', options, ['prefix', 'ttlMs', 'leaseMs', 'commandTimeoutMs']);
-    if (options.prefix !== undefined && typeof options.prefix !== 'string') {
-      throw new TypeError('express-violet-webhooks: RedisDedupeStore prefix must be a string');
-    }
-    this.prefix = options.prefix ?? 'violet-webhooks:event:';
-    this.ttlMs = checkDuration('RedisDedupeStore ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
-    this.leaseMs = checkDuration('RedisDedupeStore leaseMs', options.leaseMs);
+    const owner = 'RedisDedupeStore';
+    checkKeys(owner, options, ['prefix', 'ttlMs', 'leaseMs', 'commandTimeoutMs']);
+    this.prefix = checkString(owner, 'prefix', options.prefix, false) ?? 'violet-webhooks:event:';
+    this.ttlMs = checkDuration(owner, 'ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
+    this.leaseMs = checkDuration(owner, 'leaseMs', options.leaseMs);
     this.commandTimeoutMs =
-      checkDuration('RedisDedupeStore commandTimeoutMs', options.commandTimeoutMs) ?? 2000;
+      checkDuration(owner, 'commandTimeoutMs', options.commandTimeoutMs) ?? 2000;
     this.wasReady = client.status === undefined || client.status === 'ready';
     if (!this.wasReady && typeof client.once === 'function') {
       // A process that has just started: its first deliveries wait for the connection (within
