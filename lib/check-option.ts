@@ -1,5 +1,8 @@
-// The option checks that the factory and a queue's worker share, below both: a bad option throws
-// a TypeError that names the package, the function (when not the factory) and the option.
+// Every option check of the package, below every factory (the middleware's, the stores', the
+// queue's and worker's, the admin client's): a bad option throws a TypeError in one format,
+//   express-violet-webhooks: [<function> ]option `<name>` <what is wrong, and what to write>
+// that names the package, the function that took it (when not the factory) and the option, never
+// its value. Unknown keys are refused by check-keys.ts, in the same format.
 import { isVioletEventType, type VioletEventType } from './event-types';
 import type { Telemetry } from './receive/telemetry';
 import type { JsonSchema } from './receive/validate-payload';
@@ -11,6 +14,70 @@ import type { JsonSchema } from './receive/validate-payload';
 export function optionError(owner: string, option: string, message: string): never {
   const who = owner === '' ? '' : `${owner} `;
   throw new TypeError(`express-violet-webhooks: ${who}option \`${option}\` ${message}`);
+}
+
+/**
+ * Throws unless the options are an object; `needs` names what it must hold at least. `owner` is
+ * as for `optionError`.
+ */
+export function checkOptionsObject(
+  owner: string,
+  options: unknown,
+  needs: string,
+): asserts options is object {
+  if (typeof options === 'object' && options !== null) return;
+  throw new TypeError(
+    `express-violet-webhooks: ${owner === '' ? 'violetWebhooks' : owner}(options) needs an options object with ${needs}`,
+  );
+}
+
+/** A duration in milliseconds: a positive whole number, or undefined for the default. */
+export function checkDuration(owner: string, name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    optionError(owner, name, 'must be a positive whole number of milliseconds');
+  }
+  return value;
+}
+
+/** A whole number no smaller than `min` (1 or 0), or undefined for the default. */
+export function checkWholeNumber(
+  owner: string,
+  name: string,
+  value: unknown,
+  min: 0 | 1,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    optionError(
+      owner,
+      name,
+      min === 1 ? 'must be a positive whole number' : 'must be a whole number, 0 or more',
+    );
+  }
+  return value;
+}
+
+/** `true` or `false`, or undefined for the default. */
+export function checkBoolean(owner: string, name: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    optionError(owner, name, 'must be true or false');
+  }
+  return value;
+}
+
+/** A string (`nonEmpty`: with at least one character), or undefined for the default. */
+export function checkString(
+  owner: string,
+  name: string,
+  value: unknown,
+  nonEmpty: boolean,
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || (nonEmpty && value === '')) {
+    optionError(owner, name, nonEmpty ? 'must be a non-empty string' : 'must be a string');
+  }
+  return value;
 }
 
 /** One of a few strings; undefined means the first. */

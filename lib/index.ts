@@ -1,10 +1,6 @@
 export { violetWebhooks } from './violet-webhooks';
-export type {
-  VioletWebhooks,
-  VioletListeners,
-  VioletListenerName,
-  ReceiveInput,
-} from './violet-webhooks';
+export type { VioletWebhooks, VioletListeners, VioletListenerName } from './violet-webhooks';
+export type { ReceiveInput } from './http/receive';
 export type { VioletWebhooksOptions, JsonSchema } from './options';
 export type { ReceiveResult, ReceiveResponseBody } from './receive/result';
 export { writeResult } from './http/write-result';
@@ -47,4 +43,5 @@ export type {
   ClaimOptions,
   ClaimedEvent,
   ReleaseDetails,
+  SynchronousDedupe,
 } from './dedupe/dedupe-store';

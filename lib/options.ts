@@ -1,5 +1,13 @@
 import { checkKeys } from './check-keys';
-import { checkChoice, checkSchemas, checkTelemetry, optionError } from './check-option';
+import {
+  checkBoolean,
+  checkChoice,
+  checkDuration,
+  checkOptionsObject,
+  checkSchemas,
+  checkTelemetry,
+  optionError,
+} from './check-option';
 import type { DedupeStore } from './dedupe/dedupe-store';
 import { MemoryDedupeStore } from './dedupe/memory-store';
 import type { VioletEventType } from './event-types';
@@ -133,22 +141,13 @@ function checkQueue(o: Record<string, unknown>): DeliveryQueue | undefined {
 
 /** Checks the factory's options once; throws a TypeError that names the first bad one. */
 export function resolveOptions(options: unknown): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      'express-violet-webhooks: violetWebhooks(options) needs an options object with `secret`',
-    );
-  }
+  checkOptionsObject('', options, '`secret`');
   checkKeys('', options, KNOWN_OPTIONS, ELSEWHERE);
   const o = options as Record<string, unknown>;
   const limit = o.limit === undefined ? 1024 * 1024 : parseLimit(o.limit);
   if (limit === undefined)
     fail('limit', "must be a positive number of bytes or a string like '1mb'");
-  const timeout = o.timeout ?? 9000;
-  if (typeof timeout !== 'number' || !Number.isSafeInteger(timeout) || timeout <= 0) {
-    fail('timeout', 'must be a positive whole number of milliseconds');
-  }
-  if (o.respond !== undefined && typeof o.respond !== 'boolean')
-    fail('respond', 'must be true or false');
+  const timeout = checkDuration('', 'timeout', o.timeout ?? undefined) ?? 9000;
   return {
     secrets: checkSecrets(o.secret),
     limit,
@@ -160,7 +159,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     leaseMs: Math.max(60_000, timeout * 2),
     ack: checkChoice('', 'ack', o.ack, ['after-listeners', 'immediate'] as const),
     unknownTopics: checkChoice('', 'unknownTopics', o.unknownTopics, ['accept', 'reject'] as const),
-    respond: o.respond !== false,
+    respond: checkBoolean('', 'respond', o.respond) ?? true,
     queue: checkQueue(o),
     telemetry: checkTelemetry('', o.telemetry),
   };

@@ -9,9 +9,9 @@ import {
   type MiddlewareResponse,
 } from './express/middleware';
 import { createFetchHandler, type FetchHandler } from './fetch/fetch-handler';
+import { createReceive, type ReceiveInput } from './http/receive';
 import { mixInEmitter } from './mix-in-emitter';
 import { resolveOptions, type VioletWebhooksOptions } from './options';
-import type { BodySource, HeaderMap } from './receive/delivery';
 import type { ListenerRegistry } from './receive/dispatch';
 import { Pipeline } from './receive/pipeline';
 import type { ReceiveResult } from './receive/result';
@@ -38,21 +38,6 @@ export type VioletListeners = {
  * const names: VioletListenerName[] = ['ORDER_SHIPPED', '*', 'error'];
  */
 export type VioletListenerName = keyof VioletListeners;
-
-/**
- * A delivery given to {@link VioletWebhooks.receive}, from any framework.
- *
- * @example
- * await violet.receive({ method: req.method, headers: req.headers, body: req });
- */
-export interface ReceiveInput {
-  /** Request headers: a plain object (any case) or a Fetch `Headers`. */
-  headers: HeaderMap | FetchHeaders;
-  /** The exact body bytes, or a stream of them. */
-  body: BodySource;
-  /** HTTP method; `POST` when omitted. */
-  method?: string | undefined;
-}
 
 /**
  * What {@link violetWebhooks} returns: the Express middleware itself, with EventEmitter's methods
@@ -96,29 +81,6 @@ export interface VioletWebhooks {
   readonly fetch: FetchHandler;
 }
 
-interface FetchHeaders {
-  forEach(callback: (value: string, name: string) => void): void;
-  get(name: string): string | null;
-}
-
-function isFetchHeaders(headers: ReceiveInput['headers']): headers is FetchHeaders {
-  const h = headers as Partial<FetchHeaders>;
-  return typeof h.forEach === 'function' && typeof h.get === 'function';
-}
-
-/** Node's lower-case header object, from a Fetch `Headers` or an object with names in any case. */
-function lowerCaseHeaders(headers: ReceiveInput['headers']): HeaderMap {
-  const lower: Record<string, string | readonly string[] | undefined> = {};
-  if (isFetchHeaders(headers)) {
-    headers.forEach((value, name) => {
-      lower[name.toLowerCase()] = value;
-    });
-  } else {
-    for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
-  }
-  return lower;
-}
-
 /**
  * Creates the Violet webhook middleware. The result is at once an Express request handler and
  * an EventEmitter: every verified, validated, first-seen event is emitted under its type and
@@ -133,7 +95,7 @@ export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
   const resolved = resolveOptions(options);
   // The pipeline reports to the middleware's own listeners, so it is made second; the adapter
   // reaches it only once a request comes.
-  const runner: DeliveryRunner = { run: (delivery, holder) => pipeline.run(delivery, holder) };
+  const runner: DeliveryRunner = { run: (delivery, onEvent) => pipeline.run(delivery, onEvent) };
   const handler = createMiddleware(runner, resolved.respond) as unknown as VioletWebhooks;
   mixInEmitter(
     handler,
@@ -141,16 +103,8 @@ export function violetWebhooks(options: VioletWebhooksOptions): VioletWebhooks {
     resolved.queue === undefined ? undefined : refuseEventListener,
   );
   const pipeline = new Pipeline(resolved, handler as unknown as ListenerRegistry);
-  handler.receive = (input) =>
-    pipeline.run({
-      method: input.method,
-      // Node's own request headers are lower-case already: no copy for `body: req`.
-      headers:
-        input.headers === (input.body as { headers?: unknown } | null)?.headers
-          ? (input.headers as HeaderMap)
-          : lowerCaseHeaders(input.headers),
-      body: input.body,
-    });
+  // The other two adapters, side by side with Express's over the same pipeline.
+  handler.receive = createReceive({ run: (delivery) => pipeline.run(delivery) });
   Object.defineProperty(handler, 'fetch', {
     value: createFetchHandler({ run: (delivery) => pipeline.run(delivery) }, resolved.limit),
     enumerable: true,

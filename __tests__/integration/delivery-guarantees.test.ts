@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Redis as UpstashRedis } from '@upstash/redis';
 import Redis from 'ioredis';
-import { MemoryDedupeStore, violetWebhooks, type ClaimOptions, type DedupeStore } from '../../lib';
+import {
+  MemoryDedupeStore,
+  violetWebhooks,
+  type ClaimOptions,
+  type ClaimResult,
+  type DedupeStore,
+  type SynchronousDedupe,
+} from '../../lib';
 import { RedisDedupeStore } from '../../lib/redis';
 import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
 import { SECRET, delivery } from '../helpers/deliveries';
@@ -132,6 +139,92 @@ describe('delivery guarantees with a subclass of the memory store', () => {
     await deliver(app, d).expect(200, { received: true });
     await deliver(app, d).expect(200, { received: true, duplicate: true });
     expect(store.calls).toEqual(['claim ORDER_SHIPPED', 'complete', 'claim ORDER_SHIPPED']);
+  });
+});
+
+/**
+ * A custom store that answers at once, through the seam: the memory store's answers, with each
+ * call recorded; `synchronous()` may be switched off, or its claim made to fail.
+ */
+class ImmediateStore implements DedupeStore {
+  readonly calls: string[] = [];
+  failClaim = false;
+  private readonly inner = new MemoryDedupeStore();
+  constructor(private readonly offers: boolean) {}
+  claim(eventId: string, options: ClaimOptions): Promise<ClaimResult> {
+    this.calls.push('claim');
+    return this.inner.claim(eventId, options);
+  }
+  complete(eventId: string, token: string): Promise<void> {
+    this.calls.push('complete');
+    return this.inner.complete(eventId, token);
+  }
+  release(eventId: string, token: string): Promise<void> {
+    this.calls.push('release');
+    return this.inner.release(eventId, token);
+  }
+  synchronous(): SynchronousDedupe | undefined {
+    const inner = this.inner.synchronous();
+    if (!this.offers || inner === undefined) return undefined;
+    return {
+      claim: (eventId, options) => {
+        this.calls.push(`claim at once ${options.event?.type ?? '?'}`);
+        if (this.failClaim) throw new Error('store down');
+        return inner.claim(eventId, options);
+      },
+      complete: (eventId, token) => {
+        this.calls.push('complete at once');
+        inner.complete(eventId, token);
+      },
+    };
+  }
+}
+
+describe('a custom store that answers at once (DedupeStore.synchronous)', () => {
+  guarantees(EXPRESS_VERSIONS[0][1], () => new ImmediateStore(true));
+
+  test('its answers at once are the ones used; release stays a promise', async () => {
+    const store = new ImmediateStore(true);
+    const violet = violetWebhooks({ secret: SECRET, dedupe: store });
+    let fail = true;
+    violet.on('ORDER_SHIPPED', () => {
+      if (fail) throw new Error('listener down');
+    });
+    const app = appWith(EXPRESS_VERSIONS[0][1], violet);
+    const d = delivery('ORDER_SHIPPED');
+    await deliver(app, d).expect(500);
+    fail = false;
+    await deliver(app, d).expect(200, { received: true });
+    await deliver(app, d).expect(200, { received: true, duplicate: true });
+    expect(store.calls).toEqual([
+      'claim at once ORDER_SHIPPED',
+      'release',
+      'claim at once ORDER_SHIPPED',
+      'complete at once',
+      'claim at once ORDER_SHIPPED',
+    ]);
+  });
+
+  test('a claim at once that throws answers 503 DEDUPE_UNAVAILABLE and runs no listener', async () => {
+    const store = new ImmediateStore(true);
+    store.failClaim = true;
+    const violet = violetWebhooks({ secret: SECRET, dedupe: store });
+    let calls = 0;
+    violet.on('ORDER_SHIPPED', () => {
+      calls += 1;
+    });
+    const res = await deliver(appWith(EXPRESS_VERSIONS[0][1], violet), delivery('ORDER_SHIPPED'));
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('DEDUPE_UNAVAILABLE');
+    expect(calls).toBe(0);
+  });
+
+  test('a store whose synchronous() gives undefined is used through its promises', async () => {
+    const store = new ImmediateStore(false);
+    const violet = violetWebhooks({ secret: SECRET, dedupe: store });
+    const app = appWith(EXPRESS_VERSIONS[0][1], violet);
+    await deliver(app, delivery('ORDER_SHIPPED')).expect(200, { received: true });
+    expect(store.calls).toEqual(['claim', 'complete']);
   });
 });
 

@@ -5,9 +5,31 @@ import { violetWebhooks, type VioletEvent } from '../../lib';
 import { deliver, EXPRESS_VERSIONS, PATH } from '../helpers/apps';
 import { SECRET, delivery } from '../helpers/deliveries';
 
-// `req.violet` is an accessor on Express's request prototype (lib/express/request-event.ts):
-// these check that it reads, writes and travels as an own property would.
+// `req.violet` is an own property of the request, not enumerable (lib/express/request-event.ts):
+// these check that it reads, writes and travels as an assigned one would, and that no prototype
+// shared by the process's apps is touched.
 describe.each(EXPRESS_VERSIONS)('req.violet (%s)', (_name, express) => {
+  test("is the request's own property, and no request prototype gains `violet`", async () => {
+    const violet = violetWebhooks({ secret: SECRET, respond: false });
+    const app = express();
+    app.post(PATH, violet, (req: Request, res: Response) => {
+      const prototypes: object[] = [];
+      for (let p: unknown = Object.getPrototypeOf(req); p !== null; p = Object.getPrototypeOf(p)) {
+        prototypes.push(p as object);
+      }
+      res.json({
+        own: Object.prototype.hasOwnProperty.call(req, 'violet'),
+        type: req.violet?.type,
+        onPrototypes: prototypes.filter((p) => Object.prototype.hasOwnProperty.call(p, 'violet'))
+          .length,
+      });
+    });
+    const res = await deliver(app, delivery('ORDER_SHIPPED'));
+    expect(res.body).toEqual({ own: true, type: 'ORDER_SHIPPED', onPrototypes: 0 });
+    expect('violet' in express.request).toBe(false);
+    expect('violet' in IncomingMessage.prototype).toBe(false);
+  });
+
   test('a sub-app with respond: false hands req.violet to the parent app after it', async () => {
     const violet = violetWebhooks({ secret: SECRET, respond: false });
     const sub = express();

@@ -31,3 +31,22 @@ describe('the pipeline and the worker sit below the factory', () => {
     expect(importsOf(path.join(lib, 'violet-webhooks.ts'))).toContain('options');
   });
 });
+
+describe('the pipeline knows its stores and its runtimes only through their seams', () => {
+  test.each(['dedupe/memory-store', 'dedupe/redis-store', 'express', 'http', 'fetch'])(
+    'no module under lib/receive/ imports lib/%s',
+    (target) => {
+      const offenders = filesUnder('receive').filter((file) =>
+        importsOf(file).some(
+          (imported) => imported === target || imported.startsWith(`${target}/`),
+        ),
+      );
+      expect(offenders.map((file) => path.relative(lib, file))).toEqual([]);
+    },
+  );
+
+  test('the check finds such an import', () => {
+    expect(importsOf(path.join(lib, 'violet-webhooks.ts'))).toContain('express/middleware');
+    expect(importsOf(path.join(lib, 'options.ts'))).toContain('dedupe/memory-store');
+  });
+});

@@ -1,4 +1,4 @@
-import { MemoryDedupeStore } from '../../lib';
+import { MemoryDedupeStore, type MemoryDedupeStoreOptions } from '../../lib';
 
 const lease = { leaseMs: 1000 };
 
@@ -91,8 +91,15 @@ describe('MemoryDedupeStore', () => {
     expect((await store.claim('b', lease)).state).toBe('in-flight');
   });
 
-  test.each([{ max: 0 }, { ttlMs: -1 }, { leaseMs: 1.5 }])('rejects bad options %p', (options) => {
+  test.each<[MemoryDedupeStoreOptions, string]>([
+    [{ max: 0 }, 'max'],
+    [{ ttlMs: -1 }, 'ttlMs'],
+    [{ leaseMs: 1.5 }, 'leaseMs'],
+  ])('rejects bad options %p, naming the option', (options, name) => {
     expect(() => new MemoryDedupeStore(options)).toThrow(TypeError);
+    expect(() => new MemoryDedupeStore(options)).toThrow(
+      `express-violet-webhooks: MemoryDedupeStore option \`${name}\` must be`,
+    );
   });
 });
 

@@ -128,14 +128,19 @@ describeWithSharedRedis('RedisDedupeStore on a real Redis', (url) => {
   });
 });
 
-test.each([{ prefix: 5 }, { ttlMs: 0 }, { leaseMs: -1 }, { commandTimeoutMs: 'soon' }])(
-  'RedisDedupeStore rejects bad options %p',
-  (options) => {
-    const client = new Redis({ lazyConnect: true });
-    expect(() => new RedisDedupeStore(client, options as never)).toThrow(TypeError);
-    client.disconnect();
-  },
-);
+test.each<[Record<string, unknown>, string]>([
+  [{ prefix: 5 }, 'prefix'],
+  [{ ttlMs: 0 }, 'ttlMs'],
+  [{ leaseMs: -1 }, 'leaseMs'],
+  [{ commandTimeoutMs: 'soon' }, 'commandTimeoutMs'],
+])('RedisDedupeStore rejects bad options %p, naming the option', (options, name) => {
+  const client = new Redis({ lazyConnect: true });
+  expect(() => new RedisDedupeStore(client, options as never)).toThrow(TypeError);
+  expect(() => new RedisDedupeStore(client, options as never)).toThrow(
+    `express-violet-webhooks: RedisDedupeStore option \`${name}\` must be`,
+  );
+  client.disconnect();
+});
 
 test.each([null, 'redis://127.0.0.1:6379', { get: () => null }])(
   'RedisDedupeStore refuses what is no client, naming both it takes: %p',

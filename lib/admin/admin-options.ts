@@ -1,5 +1,5 @@
 import { checkKeys } from '../check-keys';
-import { optionError } from '../check-option';
+import { checkChoice, checkWholeNumber, optionError } from '../check-option';
 
 /** Violet's base URLs, `/v1` included. */
 export const VIOLET_API_URLS = {
@@ -76,16 +76,13 @@ export function resolveAdminOptions(options: VioletAdminOptions): ResolvedAdminO
     username: required(o, 'username'),
     password: required(o, 'password'),
   };
-  const environment = o.environment ?? 'sandbox';
-  if (environment !== 'sandbox' && environment !== 'live') {
-    fail('environment', "must be 'sandbox' or 'live'");
-  }
+  const environment = checkChoice('VioletAdmin', 'environment', o.environment ?? undefined, [
+    'sandbox',
+    'live',
+  ] as const);
   if (o.baseUrl !== undefined && typeof o.baseUrl !== 'string') fail('baseUrl', 'must be a URL');
   if (o.fetch !== undefined && typeof o.fetch !== 'function') fail('fetch', 'must be a function');
-  const retries = o.retries ?? 3;
-  if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0) {
-    fail('retries', 'must be a whole number, 0 or more');
-  }
+  const retries = checkWholeNumber('VioletAdmin', 'retries', o.retries ?? undefined, 0) ?? 3;
   return {
     ...resolved,
     baseUrl: (o.baseUrl as string | undefined) ?? VIOLET_API_URLS[environment],

@@ -1,7 +1,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import createDebug from 'debug';
 import { checkKeys } from '../check-keys';
-import { optionError } from '../check-option';
+import { checkDuration, checkOptionsObject, checkString, optionError } from '../check-option';
 import type { DeliveryQueue, QueuedDelivery } from '../receive/delivery-queue';
 import { checkQueueAddress, isClient, type VioletConnection } from './connection';
 import { failedJob, type FailedJob } from './failed-job';
@@ -127,20 +127,13 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
  * });
  */
 export function bullmqQueue(options: BullmqQueueOptions): VioletQueue {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      'express-violet-webhooks: bullmqQueue(options) needs an options object with `connection` and `name`',
-    );
-  }
-  checkKeys('bullmqQueue', options, QUEUE_OPTIONS, ELSEWHERE);
-  const { connection, name } = checkQueueAddress('bullmqQueue', options);
-  const { prefix, enqueueTimeout = 3000, jobOptions } = options;
-  if (prefix !== undefined && (typeof prefix !== 'string' || prefix === '')) {
-    fail('prefix', 'must be a non-empty string');
-  }
-  if (!Number.isInteger(enqueueTimeout) || enqueueTimeout <= 0) {
-    fail('enqueueTimeout', 'must be a positive whole number of milliseconds');
-  }
+  const owner = 'bullmqQueue';
+  checkOptionsObject(owner, options, '`connection` and `name`');
+  checkKeys(owner, options, QUEUE_OPTIONS, ELSEWHERE);
+  const { connection, name } = checkQueueAddress(owner, options);
+  const { jobOptions } = options;
+  const prefix = checkString(owner, 'prefix', options.prefix, true);
+  const enqueueTimeout = checkDuration(owner, 'enqueueTimeout', options.enqueueTimeout) ?? 3000;
   checkJobOptions(jobOptions);
   // Fail fast when Redis is away, rather than queue commands in memory that a crash would lose.
   const conn = isClient(connection)

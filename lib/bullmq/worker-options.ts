@@ -1,6 +1,6 @@
 import type { WorkerOptions } from 'bullmq';
 import { checkKeys } from '../check-keys';
-import { checkChoice, checkSchemas, checkTelemetry } from '../check-option';
+import { checkChoice, checkOptionsObject, checkSchemas, checkTelemetry } from '../check-option';
 import type { VioletEventType } from '../event-types';
 import type { EventRules } from '../receive/event-from-body';
 import type { Telemetry } from '../receive/telemetry';
@@ -81,11 +81,7 @@ export interface ResolvedWorkerOptions {
 /** Checks the worker's options once; throws a TypeError that names the first bad one. */
 export function resolveWorkerOptions(options: VioletWorkerOptions): ResolvedWorkerOptions {
   const owner = 'createVioletWorker';
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      'express-violet-webhooks: createVioletWorker(options) needs an options object with `connection` and `name`',
-    );
-  }
+  checkOptionsObject(owner, options, '`connection` and `name`');
   checkKeys(owner, options, KNOWN, ELSEWHERE);
   const { connection, name } = checkQueueAddress(owner, options);
   const { prefix, validation, schemas, telemetry, connection: _c, name: _n, ...rest } = options;

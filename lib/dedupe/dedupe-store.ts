@@ -1,3 +1,5 @@
+import { checkDuration as checkOptionDuration } from '../check-option';
+
 /**
  * What a store answers when asked to claim an event id.
  *
@@ -84,18 +86,45 @@ export interface DedupeStore {
    * `details` says why, for a store that keeps a ledger.
    */
   release(eventId: string, token: string, details?: ReleaseDetails): Promise<void>;
+  /**
+   * Optional, for a store that can answer without waiting (one in the process's memory): its
+   * `claim` and `complete` as functions that return at once, or `undefined` when it cannot
+   * answer so. The middleware asks once, when it is made, and then calls these instead of
+   * `claim` and `complete`, saving a promise on each; `release` is always called as itself.
+   * A store without this method is used through its promises, as before.
+   *
+   * @example
+   * synchronous() {
+   *   return { claim: (id, options) => this.claimHere(id, options), complete: (id, token) => this.completeHere(id, token) };
+   * }
+   */
+  synchronous?(): SynchronousDedupe | undefined;
+}
+
+/**
+ * A store's `claim` and `complete` answered at once, as {@link DedupeStore.synchronous} gives
+ * them: each must do exactly what its promise-returning twin does, and throws where that one
+ * would reject.
+ *
+ * @example
+ * const now = store.synchronous?.();
+ * const claim = now?.claim(eventId, { leaseMs: 60_000 });
+ */
+export interface SynchronousDedupe {
+  /** What `claim` resolves to. */
+  claim(eventId: string, options: ClaimOptions): ClaimResult;
+  /** What `complete` does. */
+  complete(eventId: string, token: string): void;
 }
 
 /** Violet retries for 24 hours; processed ids are remembered a little longer. */
 export const DEFAULT_TTL_MS = 25 * 60 * 60 * 1000;
 
-/** Checks a duration option of a store; `name` is what the TypeError names. */
+/**
+ * Checks a duration option of a store, named as `'<Store> <option>'` (`'PostgresDedupeStore
+ * leaseMs'`): `checkDuration` of check-option.ts, whose format its TypeError has.
+ */
 export function checkDuration(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new TypeError(
-      `express-violet-webhooks: ${name} must be a positive whole number of milliseconds`,
-    );
-  }
-  return value;
+  const space = name.indexOf(' ');
+  return checkOptionDuration(name.slice(0, space), name.slice(space + 1), value);
 }

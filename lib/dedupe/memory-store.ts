@@ -1,10 +1,11 @@
 import { checkKeys } from '../check-keys';
+import { checkDuration, checkWholeNumber } from '../check-option';
 import {
-  checkDuration,
   DEFAULT_TTL_MS,
   type ClaimOptions,
   type ClaimResult,
   type DedupeStore,
+  type SynchronousDedupe,
 } from './dedupe-store';
 
 /**
@@ -21,14 +22,6 @@ export interface MemoryDedupeStoreOptions {
   /** How long a claim lives without its holder finishing. Default: what the middleware asks. */
   leaseMs?: number | undefined;
 }
-
-/**
- * The store's answers without a promise: memory needs no wait, and the pipeline calls these
- * directly (lib/receive/claim-event.ts) rather than paying for two promises per delivery. Not
- * exported from the package.
- */
-export const CLAIM_NOW = Symbol('claim now');
-export const COMPLETE_NOW = Symbol('complete now');
 
 interface Entry {
   readonly eventId: string;
@@ -58,18 +51,19 @@ export class MemoryDedupeStore implements DedupeStore {
   private readonly ttlMs: number;
   private readonly leaseMs: number | undefined;
   private counter = 0;
+  /** `claim` and `complete` answered at once: memory needs no wait. */
+  private readonly now: SynchronousDedupe = {
+    claim: (eventId, options) => this.claimNow(eventId, options.leaseMs),
+    complete: (eventId, token) => this.completeNow(eventId, token),
+  };
 
   constructor(options: MemoryDedupeStoreOptions = {}) {
-    checkKeys('MemoryDedupeStore', options, ['max', 'ttlMs', 'leaseMs']);
-    const max = options.max ?? 100_000;
-    if (!Number.isSafeInteger(max) || max < 1) {
-      throw new TypeError(
-        'express-violet-webhooks: MemoryDedupeStore max must be a positive whole number',
-      );
-    }
+    const owner = 'MemoryDedupeStore';
+    checkKeys(owner, options, ['max', 'ttlMs', 'leaseMs']);
+    const max = checkWholeNumber(owner, 'max', options.max ?? undefined, 1) ?? 100_000;
     this.max = max;
-    this.ttlMs = checkDuration('MemoryDedupeStore ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
-    this.leaseMs = checkDuration('MemoryDedupeStore leaseMs', options.leaseMs);
+    this.ttlMs = checkDuration(owner, 'ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
+    this.leaseMs = checkDuration(owner, 'leaseMs', options.leaseMs);
     // Room for two writes per id (claim and complete) before live ids must be evicted.
     this.ring = new Array<Entry | undefined>(2 * max);
   }
@@ -80,11 +74,11 @@ export class MemoryDedupeStore implements DedupeStore {
   }
 
   claim(eventId: string, options: ClaimOptions): Promise<ClaimResult> {
-    return Promise.resolve(this[CLAIM_NOW](eventId, options.leaseMs));
+    return Promise.resolve(this.claimNow(eventId, options.leaseMs));
   }
 
   complete(eventId: string, token: string): Promise<void> {
-    this[COMPLETE_NOW](eventId, token);
+    this.completeNow(eventId, token);
     return RESOLVED;
   }
 
@@ -93,8 +87,18 @@ export class MemoryDedupeStore implements DedupeStore {
     return RESOLVED;
   }
 
+  /**
+   * The store's `claim` and `complete` without a promise (see `DedupeStore.synchronous`), which
+   * the middleware then calls instead. A subclass that overrides `claim` or `complete` gets
+   * `undefined`, so that its own methods are the ones called.
+   */
+  synchronous(): SynchronousDedupe | undefined {
+    const own = MemoryDedupeStore.prototype;
+    return this.claim === own.claim && this.complete === own.complete ? this.now : undefined;
+  }
+
   /** What `claim` resolves to, at once. */
-  [CLAIM_NOW](eventId: string, leaseMs: number): ClaimResult {
+  private claimNow(eventId: string, leaseMs: number): ClaimResult {
     const now = Date.now();
     this.sweep(now);
     const entry = this.entries.get(eventId);
@@ -107,7 +111,7 @@ export class MemoryDedupeStore implements DedupeStore {
   }
 
   /** What `complete` does, at once. */
-  [COMPLETE_NOW](eventId: string, token: string): void {
+  private completeNow(eventId: string, token: string): void {
     if (this.holds(eventId, token)) this.write(eventId, undefined, Date.now() + this.ttlMs);
   }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import createDebug from 'debug';
 import { checkKeys } from '../check-keys';
+import { checkDuration, checkString } from '../check-option';
 import {
-  checkDuration,
   DEFAULT_TTL_MS,
   type ClaimOptions,
   type ClaimResult,
@@ -96,15 +96,13 @@ export class RedisDedupeStore implements DedupeStore {
     const connection = commands.connection;
     this.connection = connection;
     debug('client: %s', connection === undefined ? '@upstash/redis (HTTP)' : 'ioredis (TCP)');
-    checkKeys('RedisDedupeStore', options, ['prefix', 'ttlMs', 'leaseMs', 'commandTimeoutMs']);
-    if (options.prefix !== undefined && typeof options.prefix !== 'string') {
-      throw new TypeError('express-violet-webhooks: RedisDedupeStore prefix must be a string');
-    }
-    this.prefix = options.prefix ?? 'violet-webhooks:event:';
-    this.ttlMs = checkDuration('RedisDedupeStore ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
-    this.leaseMs = checkDuration('RedisDedupeStore leaseMs', options.leaseMs);
+    const owner = 'RedisDedupeStore';
+    checkKeys(owner, options, ['prefix', 'ttlMs', 'leaseMs', 'commandTimeoutMs']);
+    this.prefix = checkString(owner, 'prefix', options.prefix, false) ?? 'violet-webhooks:event:';
+    this.ttlMs = checkDuration(owner, 'ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
+    this.leaseMs = checkDuration(owner, 'leaseMs', options.leaseMs);
     this.commandTimeoutMs =
-      checkDuration('RedisDedupeStore commandTimeoutMs', options.commandTimeoutMs) ?? 2000;
+      checkDuration(owner, 'commandTimeoutMs', options.commandTimeoutMs) ?? 2000;
     const status = connection?.status;
     this.wasReady = status === undefined || status === 'ready';
     if (!this.wasReady && typeof connection?.once === 'function') {

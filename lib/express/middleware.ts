@@ -3,9 +3,9 @@ import createDebug from 'debug';
 import type { VioletEvent } from '../events';
 import { writeResult } from '../http/write-result';
 import type { BodySource, Delivery } from '../receive/delivery';
-import type { EventHolder } from '../receive/pipeline';
+import type { EventCallback } from '../receive/pipeline';
 import type { ReceiveResult } from '../receive/result';
-import { prepareRequest } from './request-event';
+import { holdEvent } from './request-event';
 
 const debug = createDebug('violet-webhooks:express');
 
@@ -50,7 +50,7 @@ function bodySource(req: MiddlewareRequest): BodySource {
 
 /** What the adapter runs a delivery through: the pipeline. */
 export interface DeliveryRunner {
-  run(delivery: Delivery, holder?: EventHolder): Promise<ReceiveResult>;
+  run(delivery: Delivery, onEvent?: EventCallback): Promise<ReceiveResult>;
 }
 
 /**
@@ -64,8 +64,8 @@ export function createMiddleware(pipeline: DeliveryRunner, respond: boolean) {
     next: MiddlewareNext,
   ): void {
     const delivery = { method: req.method, headers: req.headers, body: bodySource(req) };
-    prepareRequest(req);
-    pipeline.run(delivery, req).then(
+    const onEvent = (event: VioletEvent) => holdEvent(req, event);
+    pipeline.run(delivery, onEvent).then(
       (result) => {
         if (respond) {
           if (result.error?.code === 'BODY_STREAM_FAILED') {

@@ -1,5 +1,9 @@
-import type { ClaimResult, ClaimedEvent, DedupeStore } from '../dedupe/dedupe-store';
-import { CLAIM_NOW, COMPLETE_NOW, MemoryDedupeStore } from '../dedupe/memory-store';
+import type {
+  ClaimResult,
+  ClaimedEvent,
+  DedupeStore,
+  SynchronousDedupe,
+} from '../dedupe/dedupe-store';
 import { VioletWebhookError, isVioletWebhookError } from '../errors';
 import type { VioletEvent } from '../events';
 
@@ -39,28 +43,38 @@ export async function claimEvent(
 }
 
 /**
- * The memory store, when its claims can be taken without a promise: a `MemoryDedupeStore`
- * whose `claim` and `complete` are its own (a subclass that overrides them is called through
- * them, as any store is).
+ * Step 9 on a store that answers at once (`DedupeStore.synchronous`): what `claimEvent` resolves
+ * to, or throws, without a promise.
  */
-export function immediateStore(store: DedupeStore | undefined): MemoryDedupeStore | undefined {
-  if (!(store instanceof MemoryDedupeStore)) return undefined;
-  const own = MemoryDedupeStore.prototype;
-  return store.claim === own.claim && store.complete === own.complete ? store : undefined;
-}
-
-/** Step 9 on the memory store, at once: what `claimEvent` resolves to. */
-export function claimNow(
-  store: MemoryDedupeStore,
+export function claimEventNow(
+  store: DedupeStore,
+  now: SynchronousDedupe,
   event: VioletEvent,
+  body: string,
   leaseMs: number,
 ): Claim | 'done' {
-  return claimFrom(store, store[CLAIM_NOW](event.id, leaseMs), typeOf(event), event.id);
+  const eventType = typeOf(event);
+  let result;
+  try {
+    result = now.claim(event.id, { leaseMs, event: claimed(event, eventType, body) });
+  } catch (error) {
+    throw unavailable(eventType, event.id, error);
+  }
+  return claimFrom(store, result, eventType, event.id);
 }
 
-/** Completes a claim of the memory store at once; memory cannot fail. */
-export function completeNow(store: MemoryDedupeStore, claim: Claim): void {
-  store[COMPLETE_NOW](claim.eventId, claim.token);
+/** Completes a claim at once, as `settleClaim` does on success; returns the store's error, if any. */
+export function completeNow(
+  now: SynchronousDedupe,
+  claim: Claim,
+  eventType: string,
+): VioletWebhookError | undefined {
+  try {
+    now.complete(claim.eventId, claim.token);
+    return undefined;
+  } catch (error) {
+    return unavailable(eventType, claim.eventId, error);
+  }
 }
 
 function typeOf(event: VioletEvent): string {

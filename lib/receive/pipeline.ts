@@ -3,19 +3,11 @@ import createDebug from 'debug';
 import { defer } from '../defer';
 import { VioletWebhookError, isVioletWebhookError } from '../errors';
 import type { VioletEvent } from '../events';
-import type { DedupeStore } from '../dedupe/dedupe-store';
+import type { DedupeStore, SynchronousDedupe } from '../dedupe/dedupe-store';
 import type { VioletEventType } from '../event-types';
 import { secretKey } from '../signature/hmac';
 import { checkRequest } from './check-request';
-import type { MemoryDedupeStore } from '../dedupe/memory-store';
-import {
-  claimEvent,
-  claimNow,
-  completeNow,
-  immediateStore,
-  settleClaim,
-  type Claim,
-} from './claim-event';
+import { claimEvent, claimEventNow, completeNow, settleClaim, type Claim } from './claim-event';
 import type { Delivery } from './delivery';
 import { Dispatcher, type ListenerRegistry } from './dispatch';
 import type { DeliveryQueue } from './delivery-queue';
@@ -45,10 +37,8 @@ export interface PipelineConfig {
   readonly telemetry: Telemetry | undefined;
 }
 
-/** Where the adapter wants the event as soon as it exists (Express's `req`). */
-export interface EventHolder {
-  violet?: VioletEvent;
-}
+/** What an adapter does with the event as soon as it exists (Express's sets `req.violet`). */
+export type EventCallback = (event: VioletEvent) => void;
 
 /** Ends a delivery's telemetry; a telemetry that throws never changes the answer. */
 function endTelemetry(t: DeliveryTelemetry, result: ReceiveResult): void {
@@ -69,8 +59,8 @@ export class Pipeline {
   private readonly dispatcher: Dispatcher;
   private readonly keys: readonly KeyObject[];
   private readonly queue: DeliveryQueue | undefined;
-  /** The default memory store, whose claims take no promise. */
-  private readonly immediate: MemoryDedupeStore | undefined;
+  /** The store's claim and completion without a promise, when it offers them (the memory store). */
+  private readonly now: SynchronousDedupe | undefined;
 
   constructor(
     private readonly options: PipelineConfig,
@@ -83,7 +73,7 @@ export class Pipeline {
     this.dispatcher = new Dispatcher(listeners);
     this.keys = options.secrets.map(secretKey);
     this.queue = options.queue;
-    this.immediate = immediateStore(options.dedupe);
+    this.now = options.dedupe?.synchronous?.();
   }
 
   /** To be called whenever listeners are added or removed. */
@@ -93,14 +83,14 @@ export class Pipeline {
 
   /**
    * Runs one delivery to its answer. Resolves for everything a sender can send or do, a body
-   * stream that fails included; rejects only on a fault of this package. The event is put on
-   * `holder.violet` before any listener runs.
+   * stream that fails included; rejects only on a fault of this package. `onEvent` is given
+   * the event before any listener runs, a duplicate's too.
    */
-  run(delivery: Delivery, holder?: EventHolder): Promise<ReceiveResult> {
+  run(delivery: Delivery, onEvent?: EventCallback): Promise<ReceiveResult> {
     const telemetry = this.options.telemetry;
-    if (telemetry === undefined) return this.runDelivery(delivery, holder, undefined);
+    if (telemetry === undefined) return this.runDelivery(delivery, onEvent, undefined);
     const t = telemetry.delivery();
-    return this.runDelivery(delivery, holder, t).then(
+    return this.runDelivery(delivery, onEvent, t).then(
       (result) => {
         endTelemetry(t, result);
         return result;
@@ -115,7 +105,7 @@ export class Pipeline {
 
   private async runDelivery(
     delivery: Delivery,
-    holder: EventHolder | undefined,
+    onEvent: EventCallback | undefined,
     t: DeliveryTelemetry | undefined,
   ): Promise<ReceiveResult> {
     const started = debug.enabled ? performance.now() : 0;
@@ -130,21 +120,21 @@ export class Pipeline {
       const raw = await readBody(delivery.body, headers, this.options.limit, this.keys);
       // 4. The signature, against the digests of step 3.
       const secretIndex = verifyDeliverySignature(headers, raw.digests);
-      // 5-8. Headers, JSON, schema and ids, and the event, on `req.violet` from here on (a
-      // duplicate's answer carries it too).
+      // 5-8. Headers, JSON, schema and ids, and the event, handed to the adapter from here on
+      // (Express's `req.violet`; a duplicate's answer carries it too).
       const built = eventFromBody({ headers, text: raw.text, secretIndex, receivedAt }, this.rules);
       const h = built.headers;
       const eventType = h.type ?? h.rawType;
       event = built.event;
       t?.event(event);
-      if (holder !== undefined) holder.violet = event;
+      onEvent?.(event);
       // 9. The claim on the event id.
       const store = this.options.dedupe;
       const claim =
         store === undefined
           ? undefined
-          : store === this.immediate
-            ? claimNow(this.immediate, event, this.options.leaseMs)
+          : this.now !== undefined
+            ? claimEventNow(store, this.now, event, raw.text, this.options.leaseMs)
             : await claimEvent(store, event, raw.text, this.options.leaseMs);
       if (claim === 'done') {
         debug('duplicate %s %s', eventType, h.eventId);
@@ -271,8 +261,8 @@ export class Pipeline {
   ): ReceiveResult | Promise<ReceiveResult> {
     const result = { status: 200, body: RECEIVED, event };
     if (claim === undefined) return result;
-    if (claim.store === this.immediate) {
-      completeNow(this.immediate, claim);
+    if (this.now !== undefined) {
+      this.reportIf(completeNow(this.now, claim, event.type));
       return result;
     }
     return settleClaim(claim, true, event.type).then((error) => {
