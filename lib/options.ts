@@ -1,3 +1,4 @@
+import createDebug from 'debug';
 import { checkKeys } from './check-keys';
 import {
   checkBoolean,
@@ -18,6 +19,8 @@ import type { Telemetry } from './receive/telemetry';
 import type { JsonSchema } from './receive/validate-payload';
 
 export type { JsonSchema };
+
+const debug = createDebug('violet-webhooks:options');
 
 /**
  * Options of {@link violetWebhooks}. Only `secret` is required.
@@ -51,6 +54,12 @@ export interface VioletWebhooksOptions {
   queue?: DeliveryQueue | undefined;
   /** Spans and metrics: `openTelemetry()` from `express-violet-webhooks/otel`. Default: none. */
   telemetry?: Telemetry | undefined;
+  /**
+   * Keeps work that goes on after the answer alive where the platform would freeze it, when no
+   * argument of `violet.fetch` has a `waitUntil` of its own: Next.js's `after` (from
+   * `next/server`), `waitUntil` from `@vercel/functions`, Supabase's `EdgeRuntime.waitUntil`.
+   */
+  waitUntil?: ((work: Promise<unknown>) => void) | undefined;
 }
 
 /** Options after checking, with every default filled in: what the pipeline reads, and more. */
@@ -70,6 +79,7 @@ const KNOWN_OPTIONS = [
   'respond',
   'queue',
   'telemetry',
+  'waitUntil',
 ];
 
 /** Options of a queue and of its worker: given to violetWebhooks(), they would do nothing. */
@@ -119,6 +129,23 @@ function checkDedupe(value: unknown): DedupeStore | undefined {
   return store as DedupeStore;
 }
 
+/** The `waitUntil` option, called so that a platform's refusal (outside a request) is not thrown. */
+function checkWaitUntil(value: unknown): ((work: Promise<unknown>) => void) | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') {
+    fail('waitUntil', 'must be a function that takes a promise, e.g. `after` from next/server');
+  }
+  const waitUntil = value as (work: Promise<unknown>) => void;
+  return (work) => {
+    try {
+      waitUntil(work);
+    } catch (error) {
+      // The work goes on without it; only where the platform freezes the process is it at risk.
+      debug('waitUntil refused the work: %s', error instanceof Error ? error.message : error);
+    }
+  };
+}
+
 function checkQueue(o: Record<string, unknown>): DeliveryQueue | undefined {
   if (o.queue === undefined) return undefined;
   const queue = o.queue as Partial<DeliveryQueue> | null;
@@ -162,5 +189,6 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     respond: checkBoolean('', 'respond', o.respond) ?? true,
     queue: checkQueue(o),
     telemetry: checkTelemetry('', o.telemetry),
+    waitUntil: checkWaitUntil(o.waitUntil),
   };
 }

@@ -6,7 +6,7 @@ import { PostgresDedupeStore, PostgresInbox } from '../../lib/postgres';
 import { PATH, postTo } from '../helpers/apps';
 import { SECRET, delivery } from '../helpers/deliveries';
 import { describeWithPostgres, TestSchema } from '../helpers/postgres';
-import { sleep } from '../helpers/wait';
+import { gate, sleep } from '../helpers/wait';
 
 describeWithPostgres('a pool of 3 under 10 concurrent slow listeners', (url) => {
   let db: TestSchema;
@@ -25,8 +25,16 @@ describeWithPostgres('a pool of 3 under 10 concurrent slow listeners', (url) => 
     const errors: VioletWebhookError[] = [];
     violet.on('error', (e) => void errors.push(e));
     // Each listener holds a connection of the pool for 700 ms (longer than a statement may wait
-    // for one), so that completions queue behind the listeners still waiting for theirs.
-    violet.on('ORDER_SHIPPED', (event) => inbox.once(event, () => sleep(700)));
+    // for one), so that completions queue behind the listeners still waiting for theirs. The
+    // listeners start once all ten deliveries are claimed: a claim that waited behind them past
+    // 500 ms would be answered 503, rightly, and this test is about the completions.
+    let arrived = 0;
+    const allClaimed = gate();
+    violet.on('ORDER_SHIPPED', async (event) => {
+      if (++arrived === 10) allClaimed.open();
+      await allClaimed.opened;
+      return inbox.once(event, () => sleep(700));
+    });
     const app = express();
     app.post(PATH, violet);
     server = app.listen(0, '127.0.0.1');

@@ -21,6 +21,21 @@ export function buildNext(project: string, env: NodeJS.ProcessEnv = {}): void {
   });
 }
 
+/** `next build` in `project` when it is expected to fail: what it printed, or undefined if it built. */
+export function failedNextBuild(project: string): string | undefined {
+  try {
+    execFileSync(path.join(project, 'node_modules/.bin/next'), ['build'], {
+      cwd: project,
+      env: { ...process.env, ...nextEnv({}) },
+      stdio: 'pipe',
+    });
+    return undefined;
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    return `${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`;
+  }
+}
+
 /** `next start` on a free loopback port; resolves once it says it is ready. */
 export async function startNext(project: string, env: NodeJS.ProcessEnv = {}): Promise<Started> {
   const port = await freePort();

@@ -35,6 +35,8 @@ export interface PipelineConfig {
   readonly unknownTopics: 'accept' | 'reject';
   readonly queue: DeliveryQueue | undefined;
   readonly telemetry: Telemetry | undefined;
+  /** Where work after the answer goes when the delivery brings no `waitUntil` of its own. */
+  readonly waitUntil?: ((work: Promise<unknown>) => void) | undefined;
 }
 
 /** What an adapter does with the event as soon as it exists (Express's sets `req.violet`). */
@@ -141,7 +143,7 @@ export class Pipeline {
         return { status: 200, body: DUPLICATE, event };
       }
       // 10-11. The listeners, or the queue, and the answer.
-      const later = delivery.waitUntil;
+      const later = delivery.waitUntil ?? this.options.waitUntil;
       const result = this.queue
         ? await this.handOver(event, raw.text, claim, t, later)
         : await this.process(event, claim, t, later);
@@ -236,7 +238,7 @@ export class Pipeline {
     const outcome = this.dispatch(event, t);
     if (outcome === undefined) {
       settled?.();
-      return this.succeed(event, claim);
+      return this.succeed(event, claim, later);
     }
     const failure = await settleWithin(outcome, this.options.timeout, settled);
     if (failure === TIMED_OUT) {
@@ -251,13 +253,18 @@ export class Pipeline {
       this.reportIf(await settleClaim(claim, { failure }, event.type));
       throw failure;
     }
-    return this.succeed(event, claim);
+    return this.succeed(event, claim, later);
   }
 
-  /** The work is done: the claim is completed; a store failure now is reported, the answer stays 200. */
+  /**
+   * The work is done: the claim is completed; a store failure now is reported, the answer stays
+   * 200. A completion still going when the answer's deadline comes (a store that tries again, as
+   * the Postgres one does when its pool is short) goes on after the answer, handed to `later`.
+   */
   private succeed(
     event: VioletEvent,
     claim: Claim | undefined,
+    later: Delivery['waitUntil'],
   ): ReceiveResult | Promise<ReceiveResult> {
     const result = { status: 200, body: RECEIVED, event };
     if (claim === undefined) return result;
@@ -265,8 +272,13 @@ export class Pipeline {
       this.reportIf(completeNow(this.now, claim, event.type));
       return result;
     }
-    return settleClaim(claim, true, event.type).then((error) => {
-      this.reportIf(error);
+    const completed = settleClaim(claim, true, event.type).then((error) => this.reportIf(error));
+    const left = event.receivedAt.getTime() + this.options.timeout - Date.now();
+    return settleWithin(completed, Math.max(0, left)).then((outcome) => {
+      if (outcome === TIMED_OUT) {
+        debug('completion of %s goes on after the answer', event.id);
+        later?.(completed);
+      }
       return result;
     });
   }
