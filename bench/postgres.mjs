@@ -6,7 +6,8 @@
 // each delivery sends to Postgres are counted by the servers.
 // ROUNDS rounds of runs in rotating order after an uncounted warm-up round; ratios are taken
 // within a round, the median shown. Then the ledger's rows and bytes per event, and what prune()
-// costs on PRUNE_ROWS rows (default 1,000,000). Runs on DATABASE_URL (default the local `test`
+// costs on PRUNE_ROWS rows (default 1,000,000), and what `events --state` costs on LEDGER_ROWS
+// rows without and with the ledger's indexes. Runs on DATABASE_URL (default the local `test`
 // database) in a schema of its own, and REDIS_URL, under a prefix of its own; both are removed.
 import Redis from 'ioredis';
 import pg from 'pg';
@@ -21,6 +22,7 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECONDS = Number(process.env.SECONDS ?? 3);
 const PRUNE_ROWS = Number(process.env.PRUNE_ROWS ?? 1_000_000);
+const LEDGER_ROWS = Number(process.env.LEDGER_ROWS ?? 1_000_000);
 const SECRET = 'bench-postgres-secret';
 const SCHEMA = `vwbench_${process.pid}`;
 const KINDS = ['memory', 'redis', 'postgres', 'postgres-tx', 'postgres-inbox'];
@@ -113,6 +115,42 @@ ${KINDS.map((k) => `| ${k} | ${m(k)} | ${ratio(k, 'redis').toFixed(2)}x | ${rati
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `prune(): ${deleted} rows older than the retention deleted among ${2 * PRUNE_ROWS} in ${seconds.toFixed(1)} s (${(deleted / seconds).toFixed(0)} rows/s, batches of 10,000).`,
+  );
+
+  // `violet-webhooks events --state claimed` (store.events(), the last 24 hours by default in the
+  // command) on a ledger of LEDGER_ROWS rows over 7 days, without the state and type indexes and
+  // with them (what migrate adds).
+  await pool.query(`TRUNCATE ${events}`);
+  await pool.query(
+    `INSERT INTO ${events} (event_id, type, state, received_at, done_at)
+     SELECT 'evt-' || i, 'TYPE_' || (i % 20),
+       CASE WHEN i % 10000 = 7 THEN 'claimed' WHEN i % 100 = 3 THEN 'failed' ELSE 'done' END,
+       now() - (random() * 7 * 86400) * interval '1 second', now()
+     FROM generate_series(1, $1) AS i`,
+    [LEDGER_ROWS],
+  );
+  const since = new Date(Date.now() - 24 * 3600 * 1000);
+  const query = async (filter) => {
+    const ms = [];
+    for (let i = 0; i < 7; i++) {
+      const started = performance.now();
+      await store.events({ ...filter, since, limit: 100 });
+      ms.push(performance.now() - started);
+    }
+    return median(ms);
+  };
+  await pool.query(
+    `DROP INDEX "${SCHEMA}".violet_webhook_events_state, "${SCHEMA}".violet_webhook_events_type`,
+  );
+  await pool.query(`VACUUM ANALYZE ${events}`);
+  const before = [await query({ state: 'claimed' }), await query({ type: 'TYPE_3' })];
+  const indexing = performance.now();
+  await store.migrate();
+  const built = (performance.now() - indexing) / 1000;
+  await pool.query(`ANALYZE ${events}`);
+  const after = [await query({ state: 'claimed' }), await query({ type: 'TYPE_3' })];
+  console.log(
+    `events() on ${LEDGER_ROWS} rows, last 24 h, median of 7: --state claimed ${before[0].toFixed(1)} ms without the indexes, ${after[0].toFixed(1)} ms with them; --type ${before[1].toFixed(1)} ms, ${after[1].toFixed(1)} ms (migrate built them in ${built.toFixed(1)} s).`,
   );
 } finally {
   for (const { child } of Object.values(servers)) child.kill();
