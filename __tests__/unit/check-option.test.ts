@@ -1,6 +1,7 @@
 import { MemoryDedupeStore, violetWebhooks } from '../../lib';
 import { VioletAdmin } from '../../lib/admin';
 import { bullmqQueue, createVioletWorker } from '../../lib/bullmq';
+import { PostgresDedupeStore, PostgresInbox } from '../../lib/postgres';
 import { RedisDedupeStore } from '../../lib/redis';
 
 // Every factory of the package refuses a bad option with a TypeError of one format, naming the
@@ -13,6 +14,9 @@ const client = {
 };
 const admin = { appId: 1, appSecret: 'app-secret', username: 'u@example.com', password: 'pw' };
 const loose = <T>(options: unknown) => options as T;
+const pool = { query: () => Promise.reject(new Error('no')), connect: () => Promise.reject() };
+const inbox = new PostgresInbox(pool);
+const store = new PostgresDedupeStore(pool);
 
 test.each<[string, () => unknown, string]>([
   [
@@ -65,9 +69,45 @@ test.each<[string, () => unknown, string]>([
     () => new VioletAdmin(loose({ ...admin, retries: -1 })),
     'express-violet-webhooks: VioletAdmin option `retries` must be a whole number, 0 or more',
   ],
+  [
+    'PostgresDedupeStore keepBody',
+    () => new PostgresDedupeStore(pool, loose({ keepBody: 'yes' })),
+    'express-violet-webhooks: PostgresDedupeStore option `keepBody` must be true or false',
+  ],
+  [
+    'PostgresDedupeStore keepDoneMs',
+    () => new PostgresDedupeStore(pool, loose({ keepDoneMs: 0 })),
+    'express-violet-webhooks: PostgresDedupeStore option `keepDoneMs` must be a positive whole number of milliseconds',
+  ],
+  [
+    'inbox.prune olderThanMs',
+    () => inbox.prune({ olderThanMs: -1 }),
+    'express-violet-webhooks: inbox.prune option `olderThanMs` must be a positive whole number of milliseconds',
+  ],
 ])('%s: a TypeError in the one format', (_label, make, message) => {
   expect(make).toThrow(TypeError);
   expect(make).toThrow(message);
+});
+
+test.each<[string, () => Promise<unknown>, string]>([
+  [
+    'inbox.once scope',
+    () => inbox.once(loose({ id: 'e', type: 'ORDER_SHIPPED' }), () => 1, loose({ scope: 1 })),
+    'express-violet-webhooks: inbox.once option `scope` must be a string',
+  ],
+  [
+    'events() state',
+    () => store.events(loose({ state: 'pending' })),
+    "express-violet-webhooks: events() option `state` must be 'claimed' or 'done' or 'failed'",
+  ],
+  [
+    'events() limit',
+    () => store.events({ limit: 0 }),
+    'express-violet-webhooks: events() option `limit` must be a positive whole number',
+  ],
+])('%s: a rejection with a TypeError in the one format', async (_label, make, message) => {
+  await expect(make()).rejects.toThrow(TypeError);
+  await expect(make()).rejects.toThrow(message);
 });
 
 test.each<[string, () => unknown, string]>([

@@ -1,5 +1,3 @@
-import { checkDuration as checkOptionDuration } from '../check-option';
-
 /**
  * What a store answers when asked to claim an event id.
  *
@@ -119,12 +117,3 @@ export interface SynchronousDedupe {
 
 /** Violet retries for 24 hours; processed ids are remembered a little longer. */
 export const DEFAULT_TTL_MS = 25 * 60 * 60 * 1000;
-
-/**
- * Checks a duration option of a store, named as `'<Store> <option>'` (`'PostgresDedupeStore
- * leaseMs'`): `checkDuration` of check-option.ts, whose format its TypeError has.
- */
-export function checkDuration(name: string, value: unknown): number | undefined {
-  const space = name.indexOf(' ');
-  return checkOptionDuration(name.slice(0, space), name.slice(space + 1), value);
-}

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import createDebug from 'debug';
 import { checkKeys } from '../check-keys';
+import { checkBoolean, checkDuration } from '../check-option';
 import {
-  checkDuration,
   DEFAULT_TTL_MS,
   type ClaimedEvent,
   type ClaimOptions,
@@ -102,19 +102,13 @@ export class PostgresDedupeStore implements DedupeStore {
     options: PostgresDedupeStoreOptions = {},
   ) {
     checkPool('PostgresDedupeStore', pool);
-    checkKeys('PostgresDedupeStore', options, OPTIONS);
-    this.schema = checkSchema('PostgresDedupeStore', options.schema);
-    this.leaseMs = checkDuration('PostgresDedupeStore leaseMs', options.leaseMs);
-    this.keepDoneMs =
-      checkDuration('PostgresDedupeStore keepDoneMs', options.keepDoneMs) ?? DEFAULT_TTL_MS;
-    if (options.keepBody !== undefined && typeof options.keepBody !== 'boolean') {
-      throw new TypeError(
-        'express-violet-webhooks: PostgresDedupeStore keepBody must be a boolean',
-      );
-    }
-    this.keepBody = options.keepBody ?? false;
-    this.timeoutMs =
-      checkDuration('PostgresDedupeStore queryTimeoutMs', options.queryTimeoutMs) ?? 2000;
+    const owner = 'PostgresDedupeStore';
+    checkKeys(owner, options, OPTIONS);
+    this.schema = checkSchema(owner, options.schema);
+    this.leaseMs = checkDuration(owner, 'leaseMs', options.leaseMs);
+    this.keepDoneMs = checkDuration(owner, 'keepDoneMs', options.keepDoneMs) ?? DEFAULT_TTL_MS;
+    this.keepBody = checkBoolean(owner, 'keepBody', options.keepBody) ?? false;
+    this.timeoutMs = checkDuration(owner, 'queryTimeoutMs', options.queryTimeoutMs) ?? 2000;
     const fn = `"${this.schema}".violet_webhook_`;
     const claimText = `SELECT ${fn}claim($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS states`;
     const completeText = `SELECT ${fn}complete($1, $2)`;

@@ -1,6 +1,6 @@
 import createDebug from 'debug';
 import { checkKeys } from '../check-keys';
-import { checkDuration } from '../dedupe/dedupe-store';
+import { checkBoolean, checkDuration, checkString } from '../check-option';
 import { EVENT_TYPES_BY_FAMILY } from '../event-types';
 import type { VioletEvent } from '../events';
 import { eventVersion, type EventVersion } from '../receive/event-version';
@@ -174,12 +174,8 @@ RETURNING 1`;
     options: InboxOnceOptions = {},
   ): Promise<InboxResult<T>> {
     checkKeys('inbox.once', options, ['scope', 'newest']);
-    if (options.scope !== undefined && typeof options.scope !== 'string') {
-      throw new TypeError('express-violet-webhooks: inbox.once scope must be a string');
-    }
-    if (options.newest !== undefined && typeof options.newest !== 'boolean') {
-      throw new TypeError('express-violet-webhooks: inbox.once newest must be a boolean');
-    }
+    checkString('inbox.once', 'scope', options.scope, false);
+    checkBoolean('inbox.once', 'newest', options.newest);
     const key = event.sourceEventId ?? event.id;
     const scope = options.scope ?? '';
     const version = options.newest === true ? versionOf(event) : undefined;
@@ -243,7 +239,7 @@ RETURNING 1`;
   prune(options: InboxPruneOptions = {}): Promise<number> {
     checkKeys('inbox.prune', options, ['olderThanMs']);
     const olderThanMs =
-      checkDuration('inbox.prune olderThanMs', options.olderThanMs) ?? DEFAULT_INBOX_KEEP_MS;
+      checkDuration('inbox.prune', 'olderThanMs', options.olderThanMs) ?? DEFAULT_INBOX_KEEP_MS;
     return pruneInbox(this.pool, this.schema, olderThanMs);
   }
 

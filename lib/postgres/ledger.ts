@@ -1,3 +1,4 @@
+import { checkChoice, checkWholeNumber, optionError } from '../check-option';
 import { explain, type PostgresPoolLike } from './pool';
 import { tableNames } from './schema-sql';
 
@@ -68,22 +69,14 @@ interface Row {
 }
 
 function checkQuery(query: LedgerQuery): number {
-  if (query.state !== undefined && !STATES.includes(query.state)) {
-    throw new TypeError(
-      `express-violet-webhooks: events() state must be one of ${STATES.join(', ')}`,
-    );
-  }
+  if (query.state !== undefined) checkChoice('events()', 'state', query.state, STATES);
   if (
     query.since !== undefined &&
     !(query.since instanceof Date && !isNaN(query.since.getTime()))
   ) {
-    throw new TypeError('express-violet-webhooks: events() since must be a valid Date');
+    optionError('events()', 'since', 'must be a valid Date');
   }
-  const limit = query.limit ?? 100;
-  if (!Number.isSafeInteger(limit) || limit <= 0) {
-    throw new TypeError('express-violet-webhooks: events() limit must be a positive whole number');
-  }
-  return limit;
+  return checkWholeNumber('events()', 'limit', query.limit, 1) ?? 100;
 }
 
 const id = (value: string | number | null): number | null =>
