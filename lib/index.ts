@@ -1,11 +1,11 @@
 export { violetWebhooks } from './violet-webhooks';
 export type { VioletWebhooks, VioletListeners, VioletListenerName } from './violet-webhooks';
-export type { ReceiveInput } from './http/receive';
+export type { BodySource, ReceiveInput } from './http/receive';
 export type { VioletWebhooksOptions, JsonSchema } from './options';
 export type { ReceiveResult, ReceiveResponseBody } from './receive/result';
 export { writeResult } from './http/write-result';
 export type { FetchHandler } from './fetch/fetch-handler';
-export type { BodySource, HeaderMap } from './receive/delivery';
+export type { HeaderMap } from './receive/delivery';
 export type { DeliveryQueue, QueuedDelivery } from './receive/delivery-queue';
 export type { Telemetry, DeliveryTelemetry, QueueTarget } from './receive/telemetry';
 

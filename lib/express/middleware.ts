@@ -2,9 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import createDebug from 'debug';
 import type { VioletEvent } from '../events';
 import { writeResult } from '../http/write-result';
-import type { BodySource, Delivery } from '../receive/delivery';
+import type { Delivery } from '../receive/delivery';
 import type { EventCallback } from '../receive/pipeline';
 import type { ReceiveResult } from '../receive/result';
+import { expressBody } from './already-parsed';
 import { holdEvent } from './request-event';
 
 const debug = createDebug('violet-webhooks:express');
@@ -36,18 +37,6 @@ export type MiddlewareResponse = ServerResponse & { locals?: Record<string, unkn
 /** Express's `next`. */
 export type MiddlewareNext = (error?: unknown) => void;
 
-/** Where the exact bytes are: still in the request stream, or kept by an upstream parser. */
-function bodySource(req: MiddlewareRequest): BodySource {
-  // The common case first, and with one property read: in Express, every property that a
-  // request lacks (rawBody, body) is looked up through its whole prototype chain.
-  if (!req.readableEnded) return req;
-  if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
-  if (Buffer.isBuffer(req.body)) return req.body;
-  // An upstream parser that kept no bytes has ended the stream; read-body then answers
-  // BODY_ALREADY_PARSED with the fix, instead of waiting for bytes that never come.
-  return req;
-}
-
 /** What the adapter runs a delivery through: the pipeline. */
 export interface DeliveryRunner {
   run(delivery: Delivery, onEvent?: EventCallback): Promise<ReceiveResult>;
@@ -63,7 +52,7 @@ export function createMiddleware(pipeline: DeliveryRunner, respond: boolean) {
     res: MiddlewareResponse,
     next: MiddlewareNext,
   ): void {
-    const delivery = { method: req.method, headers: req.headers, body: bodySource(req) };
+    const delivery = { method: req.method, headers: req.headers, body: expressBody(req) };
     const onEvent = (event: VioletEvent) => holdEvent(req, event);
     pipeline.run(delivery, onEvent).then(
       (result) => {

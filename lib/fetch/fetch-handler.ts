@@ -3,7 +3,7 @@
 // and Cloudflare Workers. What differs between runtimes is decided here, never in a step: the
 // body is a Web ReadableStream read (and cancelled past `limit`) by this adapter, and work after
 // the answer goes to a `waitUntil` found among the handler's other arguments.
-import type { Delivery } from '../receive/delivery';
+import { BodyAlreadyRead, type Delivery } from '../receive/delivery';
 import { DUPLICATE, RECEIVED, type ReceiveResult } from '../receive/result';
 import { bodyOf, headerMap, waitUntilOf } from './read-request';
 
@@ -21,10 +21,11 @@ export interface FetchRunner {
  */
 export type FetchHandler = (request: Request, ...rest: unknown[]) => Promise<Response>;
 
-const ALREADY_READ =
+const ALREADY_READ = new BodyAlreadyRead(
   'the request body was already read (request.json(), request.text() or a framework parser), so ' +
-  'its exact bytes cannot be verified; pass the request to violet.fetch before reading it, or ' +
-  'pass a copy made before: violet.fetch(request.clone())';
+    'its exact bytes cannot be verified; pass the request to violet.fetch before reading it, or ' +
+    'pass a copy made before: violet.fetch(request.clone())',
+);
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -48,12 +49,10 @@ function toResponse(result: ReceiveResult): Response {
 export function createFetchHandler(runner: FetchRunner, limit: number): FetchHandler {
   return async (request, ...rest) => {
     const headers = headerMap(request.headers);
-    const used = request.bodyUsed;
     const delivery: Delivery = {
       method: request.method,
       headers,
-      body: used ? '' : bodyOf(request, headers, limit),
-      bodyUsed: used ? ALREADY_READ : undefined,
+      body: request.bodyUsed ? ALREADY_READ : bodyOf(request, headers, limit),
       waitUntil: waitUntilOf(rest),
     };
     return toResponse(await runner.run(delivery));

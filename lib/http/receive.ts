@@ -1,10 +1,22 @@
 // The adapter for node:http and any other framework: `violet.receive({ method, headers, body })`
 // over the same pipeline as the Express middleware and the Fetch handler. What it decides: headers
 // of any case (or a Fetch `Headers`) become Node's lower-case ones; the body is given as it is
-// (a stream such as Node's request, bytes, a string); the answer is returned, for the caller to
-// write (`writeResult` on a Node response).
-import type { BodySource, Delivery, HeaderMap } from '../receive/delivery';
+// (a stream such as Node's request, read here, bytes, a string, an async iterable); the answer is
+// returned, for the caller to write (`writeResult` on a Node response).
+import type { Readable } from 'node:stream';
+import { READ_BY_MIDDLEWARE } from './read-by-middleware';
+import type { Delivery, AdapterBody, HeaderMap } from '../receive/delivery';
 import type { ReceiveResult } from '../receive/result';
+import { streamChunks } from './stream-chunks';
+
+/**
+ * The bytes of a delivery: already in memory, or a stream still to read.
+ *
+ * @example
+ * violet.receive({ headers, body: req }); // or a Buffer, a string, any async iterable
+ */
+export type BodySource =
+  Buffer | Uint8Array | string | Readable | AsyncIterable<Uint8Array | string>;
 
 /**
  * A delivery given to `violet.receive()`, from any framework.
@@ -49,6 +61,29 @@ function lowerCaseHeaders(headers: ReceiveInput['headers']): HeaderMap {
   return lower;
 }
 
+function isReadable(source: object): source is Readable {
+  return (
+    typeof (source as Partial<Readable>).on === 'function' &&
+    typeof (source as Partial<Readable>).pause === 'function'
+  );
+}
+
+/** The body as the pipeline takes it; anything that is not bytes has lost them. */
+function deliveryBody(body: unknown): AdapterBody {
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (body === null || typeof body !== 'object') return READ_BY_MIDDLEWARE;
+  // A Node stream is an async iterable too, but its events are the cheaper read.
+  if (isReadable(body)) return body.readableEnded ? READ_BY_MIDDLEWARE : streamChunks(body);
+  if (typeof (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function') {
+    return body as AsyncIterable<Uint8Array | string>;
+  }
+  // The promise of the bytes is read by the pipeline (a body read whole, as the Fetch adapter's).
+  if (typeof (body as Partial<PromiseLike<unknown>>).then === 'function') {
+    return body as PromiseLike<Uint8Array>;
+  }
+  return READ_BY_MIDDLEWARE;
+}
+
 /** Makes `violet.receive` over a pipeline. */
 export function createReceive(
   runner: ReceiveRunner,
@@ -61,6 +96,6 @@ export function createReceive(
         input.headers === (input.body as { headers?: unknown } | null)?.headers
           ? (input.headers as HeaderMap)
           : lowerCaseHeaders(input.headers),
-      body: input.body,
+      body: deliveryBody(input.body),
     });
 }

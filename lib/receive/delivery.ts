@@ -1,5 +1,3 @@
-import type { Readable } from 'node:stream';
-
 /**
  * Request headers, as Node gives them: names lower-cased.
  *
@@ -9,26 +7,31 @@ import type { Readable } from 'node:stream';
 export type HeaderMap = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /**
- * The bytes of a delivery: already in memory, or a stream still to read.
- *
- * @example
- * violet.receive({ headers, body: req }); // or a Buffer, a string, any async iterable
+ * A body that was read before the pipeline got it, so its exact bytes are gone; `fix` is the
+ * message of the 500 `BODY_ALREADY_PARSED`: how to fix that, which each adapter knows.
  */
-export type BodySource =
-  Buffer | Uint8Array | string | Readable | AsyncIterable<Uint8Array | string>;
+export class BodyAlreadyRead {
+  constructor(readonly fix: string) {}
+}
+
+/**
+ * The body as every adapter hands it over: bytes in memory, the promise of a body read whole, the
+ * chunks of one still arriving (an adapter stops its stream when the iteration is left early), or
+ * a body already read. How a runtime's stream is read is the adapter's business.
+ */
+export type AdapterBody =
+  | Uint8Array
+  | string
+  | PromiseLike<Uint8Array | string>
+  | AsyncIterable<Uint8Array | string>
+  | BodyAlreadyRead;
 
 /** One webhook delivery as the pipeline takes it, whatever the framework. */
 export interface Delivery {
   /** HTTP method; `POST` when omitted. */
   readonly method?: string | undefined;
   readonly headers: HeaderMap;
-  /** The bytes, or (from the Fetch adapter) the promise of a body read whole. */
-  readonly body: BodySource | Promise<Uint8Array>;
-  /**
-   * Set when the body was read before the pipeline got it: how to fix that, for the message of
-   * the 500 `BODY_ALREADY_PARSED` (each adapter knows what read it).
-   */
-  readonly bodyUsed?: string | undefined;
+  readonly body: AdapterBody;
   /**
    * Keeps work that goes on after the answer alive where the runtime would freeze it (a
    * Worker's `ctx.waitUntil`): listeners with `ack: 'immediate'`, a claim completed later.

@@ -13,7 +13,7 @@ import { Dispatcher, type ListenerRegistry } from './dispatch';
 import type { DeliveryQueue } from './delivery-queue';
 import { emitError } from './emit-error';
 import { eventFromBody, type EventRules } from './event-from-body';
-import { bodyAlreadyRead, readBody } from './read-body';
+import { readBody } from './read-body';
 import type { DeliveryTelemetry, Telemetry } from './telemetry';
 import { DUPLICATE, RECEIVED, errorResult, type ReceiveResult } from './result';
 import { TIMED_OUT, settleWithin } from './settle-within';
@@ -117,8 +117,8 @@ export class Pipeline {
       const { headers } = delivery;
       // 1-2. Method and content type.
       checkRequest(delivery.method ?? 'POST', headers);
-      // 3. The body: counted against the limit, hashed and decoded as it arrives.
-      if (delivery.bodyUsed !== undefined) throw bodyAlreadyRead(delivery.bodyUsed);
+      // 3. The body, as the adapter hands it over: counted against the limit, hashed and
+      // decoded as it arrives.
       const raw = await readBody(delivery.body, headers, this.options.limit, this.keys);
       // 4. The signature, against the digests of step 3.
       const secretIndex = verifyDeliverySignature(headers, raw.digests);

@@ -1,9 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { BodyStreamError, VioletWebhookError } from '../errors';
 import { StreamingHmac } from '../signature/hmac';
 import { BodyText } from './body-text';
-import { headerValue, type BodySource, type HeaderMap } from './delivery';
+import { BodyAlreadyRead, headerValue, type AdapterBody, type HeaderMap } from './delivery';
 
 /** The body as text, and the HMAC of its exact bytes under each secret. */
 export interface ReadBody {
@@ -21,36 +20,22 @@ function tooLarge(limit: number): VioletWebhookError {
   );
 }
 
-const EXPRESS_FIX =
-  'the request body was already read by another middleware, so its exact bytes cannot be verified; ' +
-  'mount the Violet middleware before express.json(), or keep the raw bytes with ' +
-  'express.json({ verify: captureRawBody })';
-
-/** The stream was consumed before the pipeline saw it: a parser ran first. */
-export function bodyAlreadyRead(fix = EXPRESS_FIX): VioletWebhookError {
-  return new VioletWebhookError('BODY_ALREADY_PARSED', fix);
-}
-
-function isReadable(source: unknown): source is Readable {
-  return (
-    source !== null &&
-    typeof source === 'object' &&
-    typeof (source as Readable).on === 'function' &&
-    typeof (source as Readable).pause === 'function'
-  );
-}
-
-function isAsyncIterable(source: unknown): source is AsyncIterable<Uint8Array | string> {
-  return (
-    source !== null &&
-    typeof source === 'object' &&
-    typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+function streamFailed(cause: unknown): BodyStreamError {
+  return new BodyStreamError(
+    'the body could not be read to its end: the sender aborted or reset the connection, or the body stream failed; nothing was processed',
+    cause,
   );
 }
 
 /** A promise of any realm (a runtime's Request may come from another one than this code). */
-function isPromiseLike(source: unknown): source is PromiseLike<Uint8Array> {
-  return typeof (source as PromiseLike<unknown> | null)?.then === 'function';
+function isPromiseLike(source: AdapterBody): source is PromiseLike<Uint8Array | string> {
+  return typeof (source as Partial<PromiseLike<unknown>>).then === 'function';
+}
+
+function toBuffer(source: Uint8Array | string): Buffer {
+  if (Buffer.isBuffer(source)) return source;
+  if (typeof source === 'string') return Buffer.from(source);
+  return Buffer.from(source.buffer, source.byteOffset, source.byteLength);
 }
 
 /** The bytes of one body as they arrive: counted against the limit, hashed and decoded. */
@@ -80,46 +65,16 @@ class BodyIntake {
   }
 }
 
-function readReadable(stream: Readable, intake: BodyIntake, limit: number): Promise<ReadBody> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    // Once the body has ended, the listeners stay: 'close' follows 'end' and finds the read
-    // settled, and the 'error' listener keeps a later failure of the stream from crashing the
-    // process (a stream left unread may fail too; Node's own requests excepted). Nothing is
-    // removed from a request that ended well.
-    const giveUp = (error: VioletWebhookError | BodyStreamError): void => {
-      settled = true;
-      stream.off('data', onData);
-      reject(error);
-    };
-    const onData = (chunk: Buffer | string): void => {
-      if (intake.take(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) return;
-      // Stop reading: a paused request stops its socket once Node's buffer fills, and the 413
-      // goes out with `Connection: close`, which ends the connection after the answer.
-      stream.pause();
-      giveUp(tooLarge(limit));
-    };
-    const onEnd = (): void => {
-      if (settled) return;
-      settled = true;
-      resolve(intake.end());
-    };
-    const onError = (error: Error): void => {
-      if (!settled) giveUp(streamFailed(error));
-    };
-    // A request whose sender goes away closes before it ends. Every request closes, after its
-    // answer too: the error (and its stack) is made only for one that has not ended.
-    const onClose = (): void => {
-      if (!settled) giveUp(streamFailed(new Error('the connection closed before the body ended')));
-    };
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('error', onError);
-    stream.on('close', onClose);
-  });
+/** A body read whole by the adapter: its failure (an aborted upload) is the stream's. */
+async function whole(bytes: PromiseLike<Uint8Array | string>): Promise<Buffer> {
+  try {
+    return toBuffer(await bytes);
+  } catch (error) {
+    throw streamFailed(error);
+  }
 }
 
-async function readIterable(
+async function readChunks(
   source: AsyncIterable<Uint8Array | string>,
   intake: BodyIntake,
   limit: number,
@@ -127,7 +82,7 @@ async function readIterable(
   let tooLong = false;
   try {
     for await (const chunk of source) {
-      // Leaving the loop calls the iterator's return(): its source stops being read.
+      // Leaving the loop calls the iterator's return(): the adapter stops reading its stream.
       if (!intake.take(toBuffer(chunk))) {
         tooLong = true;
         break;
@@ -140,51 +95,30 @@ async function readIterable(
   return intake.end();
 }
 
-function streamFailed(cause: unknown): BodyStreamError {
-  return new BodyStreamError(
-    'the body could not be read to its end: the sender aborted or reset the connection, or the body stream failed; nothing was processed',
-    cause,
-  );
-}
-
-/** A body read whole by the adapter: its failure (an aborted upload) is the stream's. */
-async function whole(bytes: PromiseLike<Uint8Array>): Promise<Uint8Array> {
-  try {
-    return await bytes;
-  } catch (error) {
-    throw streamFailed(error);
-  }
-}
-
-function toBuffer(source: Buffer | Uint8Array | string): Buffer {
-  if (Buffer.isBuffer(source)) return source;
-  if (typeof source === 'string') return Buffer.from(source);
-  return Buffer.from(source.buffer, source.byteOffset, source.byteLength);
-}
-
 /**
- * Step 3: the body, hashed and decoded while it arrives, refused past `limit` (413). A declared
- * Content-Length over the limit is refused before a byte is read.
+ * Step 3: the body, hashed and decoded while it arrives, refused past `limit` (413). A body the
+ * adapter found already read is refused with its fix (500); a declared Content-Length over the
+ * limit is refused before a byte is read.
  */
 export async function readBody(
-  source: BodySource | Promise<Uint8Array>,
+  source: AdapterBody,
   headers: HeaderMap,
   limit: number,
   keys: readonly KeyObject[],
 ): Promise<ReadBody> {
+  if (source instanceof BodyAlreadyRead) {
+    throw new VioletWebhookError('BODY_ALREADY_PARSED', source.fix);
+  }
   const length = headerValue(headers, 'content-length');
   if (length !== undefined && Number(length) > limit) throw tooLarge(limit);
   const intake = new BodyIntake(limit, keys);
-  const body = isPromiseLike(source) ? await whole(source) : source;
-  if (typeof body === 'string' || body instanceof Uint8Array) {
-    if (!intake.take(toBuffer(body))) throw tooLarge(limit);
+  if (typeof source === 'string' || source instanceof Uint8Array) {
+    if (!intake.take(toBuffer(source))) throw tooLarge(limit);
     return intake.end();
   }
-  if (isReadable(body)) {
-    if (body.readableEnded) throw bodyAlreadyRead();
-    return readReadable(body, intake, limit);
+  if (isPromiseLike(source)) {
+    if (!intake.take(await whole(source))) throw tooLarge(limit);
+    return intake.end();
   }
-  if (isAsyncIterable(body)) return readIterable(body, intake, limit);
-  // A parsed object (or anything else) has lost the exact bytes the signature covers.
-  throw bodyAlreadyRead();
+  return readChunks(source, intake, limit);
 }
