@@ -24,7 +24,8 @@ function findSku(bag: Bag | undefined, skuId: number | undefined): OrderSku | un
  * the line item whose `sku_id` is `x-violet-sku-id`. Defensive about the shapes of bags and line
  * items, because with `validation: 'off'` they may be any JSON. Each family's object is written
  * out whole, fields in one order, so that every event of a family shares one hidden class and
- * no intermediate object is made.
+ * no intermediate object is made. `stale` is written by the claim (step 9), which knows it; it is
+ * in the literal so that writing it keeps the shape.
  */
 export function buildEvent(
   h: DeliveryHeaders,
@@ -47,6 +48,7 @@ export function buildEvent(
       headers: h.all,
       receivedAt,
       secretIndex,
+      stale: undefined,
       payload,
     };
   }
@@ -68,6 +70,7 @@ export function buildEvent(
       headers: h.all,
       receivedAt,
       secretIndex,
+      stale: undefined,
       payload: order,
       order,
       orderId: h.orderId ?? order.id,
@@ -90,6 +93,7 @@ export function buildEvent(
     headers: h.all,
     receivedAt,
     secretIndex,
+    stale: undefined,
     payload,
     // The field named after the family (`merchant`, `transfer`, …): TypeScript cannot tie a
     // computed key to the type, hence the cast through unknown.
