@@ -20,6 +20,14 @@ function findSku(bag: Bag | undefined, skuId: number | undefined): OrderSku | un
 }
 
 /**
+ * What the claim (step 9) found of the event's version: the one field written after the event
+ * was built, by the pipeline and by a worker rebuilding it from its job.
+ */
+export function setStale(event: VioletEvent, stale: boolean | undefined): void {
+  (event as { stale?: boolean | undefined }).stale = stale;
+}
+
+/**
  * Step 8: the typed event. Order events get the bag named by `x-violet-bag-id` and, inside it,
  * the line item whose `sku_id` is `x-violet-sku-id`. Defensive about the shapes of bags and line
  * items, because with `validation: 'off'` they may be any JSON. Each family's object is written

@@ -6,6 +6,7 @@ import type { VioletEvent } from '../events';
 import type { DedupeStore, SynchronousDedupe } from '../dedupe/dedupe-store';
 import type { VioletEventType } from '../event-types';
 import { secretKey } from '../signature/hmac';
+import { setStale } from './build-event';
 import { checkRequest } from './check-request';
 import {
   claimEvent,
@@ -150,8 +151,7 @@ export class Pipeline {
         return { status: 200, body: DUPLICATE, event };
       }
       if (claim?.stale !== undefined) {
-        // The one field of the event written after it was built (build-event.ts keeps its slot).
-        (event as { stale?: boolean }).stale = claim.stale;
+        setStale(event, claim.stale);
         if (claim.stale) debug('stale %s %s', eventType, h.eventId);
       }
       // 10-11. The listeners, or the queue, and the answer.
