@@ -1,3 +1,4 @@
+import type { DedupeStore } from '../../lib';
 import { PostgresDedupeStore, postgresSchemaSql } from '../../lib/postgres';
 import { describeWithPostgres, TestSchema } from '../helpers/postgres';
 import { sleep } from '../helpers/wait';
@@ -208,7 +209,9 @@ describeWithPostgres('PostgresDedupeStore on a real PostgreSQL', (url) => {
       // Done (the retry of n): now it is; the same second is not.
       const retried = await claim('n', '2025-04-08T16:21:52Z');
       if (retried.state !== 'new') throw new Error('unreachable');
-      await store.complete('n', retried.token, {
+      // As the pipeline calls it, through the seam, with the version (which this store has already).
+      const seam: DedupeStore = store;
+      await seam.complete('n', retried.token, {
         version: { key: 'bag:8', at: at('2025-04-08T16:21:52Z') },
       });
       expect(await claim('o3', '2025-04-08T16:00:00Z')).toMatchObject({ stale: true });

@@ -59,8 +59,8 @@ export class MemoryDedupeStore implements DedupeStore {
   private readonly leaseMs: number | undefined;
   private counter = 0;
   /**
-   * Per entity key, the newest version processed, oldest write first (a write moves its key to
-   * the end), so that expired and surplus ones are dropped from the front; at most `max`.
+   * Per entity key, the newest version processed and until when it counts, least recently
+   * written first (a write moves its key to the end); at most `max`, the first dropped past it.
    */
   private readonly versions = new Map<string, Version>();
   /** `claim` and `complete` answered at once: memory needs no wait. */
@@ -139,14 +139,17 @@ export class MemoryDedupeStore implements DedupeStore {
   private processed(key: string, at: number, now: number): void {
     const versions = this.versions;
     const newest = versions.get(key);
-    const kept = newest !== undefined && newest.expiresAt > now && newest.at > at ? newest.at : at;
-    // Deleted first, so that the key moves to the end: the front stays the oldest write.
-    if (newest !== undefined) versions.delete(key);
-    versions.set(key, { at: kept, expiresAt: now + this.ttlMs });
-    for (const [oldest, { expiresAt }] of versions) {
-      if (versions.size <= this.max && expiresAt > now) break;
-      versions.delete(oldest);
+    if (newest === undefined) {
+      versions.set(key, { at, expiresAt: now + this.ttlMs });
+      // Past `max`, the least recently written goes: the first in the map's order.
+      if (versions.size > this.max) versions.delete(versions.keys().next().value as string);
+      return;
     }
+    if (newest.expiresAt <= now || newest.at < at) newest.at = at;
+    newest.expiresAt = now + this.ttlMs;
+    // Written again: moved to the end, so that the first is the least recently written.
+    versions.delete(key);
+    versions.set(key, newest);
   }
 
   private holds(eventId: string, token: string): boolean {

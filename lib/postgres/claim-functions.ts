@@ -6,15 +6,13 @@
  * it). Rows are taken in the order given, which the caller sorts. An event's version (its entity
  * and `date_last_modified`) is recorded with its claim and counts once the event is done: a
  * claim is stale when a done event of the same entity has a newer one, so a completion records
- * the version in the same statement that marks it done.
+ * the version in the same statement that marks it done. The claim of earlier versions (ten
+ * arguments) is left in place by a migration, so that instances not yet upgraded keep working
+ * during a rolling deploy.
  */
 export function claimFunctionsSql(schema: string, events: string): string {
   const fn = (name: string) => `"${schema}".violet_webhook_${name}`;
-  return `-- The claim of versions before event.stale: replaced by the one below.
-DROP FUNCTION IF EXISTS ${fn('claim')}(text[], text[], text[], bigint[], bigint[], text[], text[],
-  bigint[], text[], bigint);
-
--- A new claim answers 'new', or with a version (p_version_keys[i] not null) 'new:stale' when a
+  return `-- A new claim answers 'new', or with a version (p_version_keys[i] not null) 'new:stale' when a
 -- done event of the same entity has a newer version, else 'new:fresh'.
 CREATE OR REPLACE FUNCTION ${fn('claim')}(p_event_ids text[], p_source_event_ids text[],
   p_types text[], p_order_ids bigint[], p_bag_ids bigint[], p_entity_ids text[], p_tokens text[],

@@ -7,7 +7,6 @@ import {
   type ClaimedEvent,
   type ClaimOptions,
   type ClaimResult,
-  type CompleteDetails,
   type DedupeStore,
   type ReleaseDetails,
 } from '../dedupe/dedupe-store';
@@ -169,12 +168,12 @@ export class PostgresDedupeStore implements DedupeStore {
 
   /**
    * Marks the event done, and so its version processed: the claim recorded it in the row, so
-   * `details` adds nothing here. A completion that fails (a pool out of connections, a connection lost)
+   * the completion's `details` add nothing here. A completion that fails (a pool out of connections, a connection lost)
    * is tried again, after a short wait that grows, until it lands or the claim's lease ends: a
    * processed event left claimed would answer 409 to Violet's copies until then. Rejects with the
    * last error once the lease has ended.
    */
-  async complete(eventId: string, token: string, _details?: CompleteDetails): Promise<void> {
+  async complete(eventId: string, token: string): Promise<void> {
     const leaseEnd = this.leases.get(token) ?? 0;
     let wait = RETRY_FIRST_MS;
     try {
