@@ -59,8 +59,8 @@ export class MemoryDedupeStore implements DedupeStore {
   private readonly leaseMs: number | undefined;
   private counter = 0;
   /**
-   * Per entity key, the newest version processed and until when it counts, least recently
-   * written first (a write moves its key to the end); at most `max`, the first dropped past it.
+   * Per entity key, the newest version processed and until when it counts (an expired one counts
+   * for nothing); at most `max` keys, the first one seen dropped past it.
    */
   private readonly versions = new Map<string, Version>();
   /** `claim` and `complete` answered at once: memory needs no wait. */
@@ -141,15 +141,12 @@ export class MemoryDedupeStore implements DedupeStore {
     const newest = versions.get(key);
     if (newest === undefined) {
       versions.set(key, { at, expiresAt: now + this.ttlMs });
-      // Past `max`, the least recently written goes: the first in the map's order.
+      // Past `max`, the entity seen first goes: the first in the map's order.
       if (versions.size > this.max) versions.delete(versions.keys().next().value as string);
       return;
     }
     if (newest.expiresAt <= now || newest.at < at) newest.at = at;
     newest.expiresAt = now + this.ttlMs;
-    // Written again: moved to the end, so that the first is the least recently written.
-    versions.delete(key);
-    versions.set(key, newest);
   }
 
   private holds(eventId: string, token: string): boolean {
