@@ -40,6 +40,7 @@ const postgres = [
   'integration/postgres-setup-errors.test.ts',
   'integration/postgres-small-pool.test.ts',
   'integration/postgres-store.test.ts',
+  'integration/stale-processes.test.ts',
 ];
 
 const groups = {

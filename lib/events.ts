@@ -36,6 +36,14 @@ export interface VioletEventBase<T extends string, F extends string> {
   readonly receivedAt: Date;
   /** Which of the configured secrets matched the signature (0 = the current one). */
   readonly secretIndex: number;
+  /**
+   * `true` when a newer version of the same entity (its `date_last_modified`) was processed
+   * already through the same store, here or on another instance sharing it; `false` when not;
+   * `undefined` when unknown (no version, `ordering: 'off'`, `dedupe: false`, a store that does
+   * not track versions). A stale event is dispatched all the same: a listener that writes state
+   * skips it (`if (event.stale) return;`).
+   */
+  readonly stale?: boolean | undefined;
 }
 
 /** An event of family `F`: its payload is also in the field named after `F`. */

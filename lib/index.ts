@@ -42,6 +42,8 @@ export type {
   ClaimResult,
   ClaimOptions,
   ClaimedEvent,
+  CompleteDetails,
   ReleaseDetails,
   SynchronousDedupe,
 } from './dedupe/dedupe-store';
+export type { EventVersion } from './receive/event-version';

@@ -45,6 +45,11 @@ export interface VioletWebhooksOptions {
   ack?: 'after-listeners' | 'immediate' | undefined;
   /** An event type this package does not know: `'accept'` (default, 200, `'*'` only) or `'reject'` (400). */
   unknownTopics?: 'accept' | 'reject' | undefined;
+  /**
+   * `'flag'` (default): each event's `stale` says whether a newer version of its entity was
+   * processed already (through the store). `'off'`: `stale` is always undefined.
+   */
+  ordering?: 'flag' | 'off' | undefined;
   /** `false`: never answer; call `next()` on success and `next(err)` on failure. Default `true`. */
   respond?: boolean | undefined;
   /**
@@ -76,6 +81,7 @@ const KNOWN_OPTIONS = [
   'timeout',
   'ack',
   'unknownTopics',
+  'ordering',
   'respond',
   'queue',
   'telemetry',
@@ -186,6 +192,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     leaseMs: Math.max(60_000, timeout * 2),
     ack: checkChoice('', 'ack', o.ack, ['after-listeners', 'immediate'] as const),
     unknownTopics: checkChoice('', 'unknownTopics', o.unknownTopics, ['accept', 'reject'] as const),
+    ordering: checkChoice('', 'ordering', o.ordering, ['flag', 'off'] as const),
     respond: checkBoolean('', 'respond', o.respond) ?? true,
     queue: checkQueue(o),
     telemetry: checkTelemetry('', o.telemetry),

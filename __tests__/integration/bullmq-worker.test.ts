@@ -103,6 +103,20 @@ describeWithSharedRedis('BullMQ queue and worker on a real Redis', (url) => {
     expect(JSON.stringify(stored?.data)).not.toContain(d.headers['x-violet-hmac']);
   });
 
+  test("the worker's event carries event.stale as the middleware's claim found it", async () => {
+    const { send } = setup();
+    const seen = new Map<string, boolean | undefined>();
+    const w = worker();
+    w.on('*', (event) => void seen.set(event.id, event.stale));
+    await send(delivery('ORDER_UPDATED', { eventId: 'stale-new' })).expect(200);
+    await send(
+      delivery('ORDER_UPDATED', { eventId: 'stale-old', lastModified: '2025-04-08T16:00:00Z' }),
+    ).expect(200);
+    await until(() => seen.size === 2);
+    expect(Object.fromEntries(seen)).toEqual({ 'stale-new': false, 'stale-old': true });
+    expect((await queue.queue.getJob('violet-stale-old'))?.data.stale).toBe(true);
+  });
+
   test('a listener that fails twice then succeeds: processed once, two errors', async () => {
     const { send } = setup();
     const w = worker();

@@ -99,16 +99,55 @@ describeWithPostgres('violet-webhooks postgres migrate and events', (url) => {
     const app = appWith(EXPRESS_VERSIONS[0][1], violet);
     await deliver(app, delivery('ORDER_SHIPPED', { eventId: 'cli-ok' }));
     await deliver(app, delivery('ORDER_REFUNDED', { eventId: 'cli-failed' }));
+    // An older snapshot of the same bag than cli-ok's, processed: stale.
+    const old = delivery('ORDER_SHIPPED', {
+      eventId: 'cli-old',
+      lastModified: '2025-04-08T16:00:00Z',
+    });
+    await deliver(app, old);
 
     const all = await cli(['events', '--schema', db.name, '--database-url', url]);
     expect(all.code).toBe(0);
     const lines = all.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^RECEIVED\s+EVENT\s+TYPE\s+STATE\s+ATTEMPTS\s+ERROR\s+ORDER\s+BAG$/);
-    expect(lines.slice(1, 3).map((l) => l.split(/\s+/).slice(1, 6))).toEqual([
-      ['cli-failed', 'ORDER_REFUNDED', 'failed', '1', 'LISTENER_FAILED'],
-      ['cli-ok', 'ORDER_SHIPPED', 'done', '1', '-'],
+    expect(lines[0]).toMatch(
+      /^RECEIVED\s+EVENT\s+TYPE\s+STATE\s+ATTEMPTS\s+ERROR\s+ORDER\s+BAG\s+VERSION\s+STALE$/,
+    );
+    expect(lines.slice(1, 4).map((l) => l.split(/\s+/).slice(1))).toEqual([
+      [
+        'cli-old',
+        'ORDER_SHIPPED',
+        'done',
+        '1',
+        '-',
+        '12345',
+        '11111',
+        '2025-04-08T16:00:00.000Z',
+        'yes',
+      ],
+      [
+        'cli-failed',
+        'ORDER_REFUNDED',
+        'failed',
+        '1',
+        'LISTENER_FAILED',
+        '12345',
+        '11111',
+        '2025-04-08T16:21:52.000Z',
+        'no',
+      ],
+      [
+        'cli-ok',
+        'ORDER_SHIPPED',
+        'done',
+        '1',
+        '-',
+        '12345',
+        '11111',
+        '2025-04-08T16:21:52.000Z',
+        'no',
+      ],
     ]);
-    expect(lines[3]).toBe('2 events.');
+    expect(lines[4]).toBe('3 events.');
 
     const json = await cli(
       ['events', '--schema', db.name, '--state', 'failed', '--since', '1h', '--json'],
@@ -116,12 +155,19 @@ describeWithPostgres('violet-webhooks postgres migrate and events', (url) => {
     );
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual([
-      expect.objectContaining({ eventId: 'cli-failed', state: 'failed', body: null }),
+      expect.objectContaining({
+        eventId: 'cli-failed',
+        state: 'failed',
+        body: null,
+        version: '2025-04-08T16:21:52.000Z',
+        stale: false,
+      }),
     ]);
     const typed = await cli(['events', '--schema', db.name, '--type', 'ORDER_SHIPPED', '--json'], {
       env,
     });
     expect((JSON.parse(typed.stdout) as Array<{ eventId: string }>).map((r) => r.eventId)).toEqual([
+      'cli-old',
       'cli-ok',
     ]);
   });

@@ -1,3 +1,4 @@
+import type { DedupeStore } from '../../lib';
 import { PostgresDedupeStore, postgresSchemaSql } from '../../lib/postgres';
 import { describeWithPostgres, TestSchema } from '../helpers/postgres';
 import { sleep } from '../helpers/wait';
@@ -175,9 +176,56 @@ describeWithPostgres('PostgresDedupeStore on a real PostgreSQL', (url) => {
         receivedAt: expect.any(Date),
         doneAt: null,
         body: null,
+        version: null,
+        stale: null,
       });
       expect(records[0]).toMatchObject({ sourceEventId: 'a', body: '{"kept":true}' });
       expect(records[1]?.receivedAt.getTime()).toBeGreaterThan(before.getTime());
+    });
+
+    test('versions: recorded with each claim, stale when a done event of the entity is newer; an install made before gets the columns', async () => {
+      const store = new PostgresDedupeStore(db.pool, { schema: db.name });
+      await store.migrate();
+      // An install made before event.stale: its table without the columns.
+      await db.pool.query(
+        `ALTER TABLE "${db.name}".violet_webhook_events DROP COLUMN version_key, DROP COLUMN version, DROP COLUMN stale`,
+      );
+      await store.migrate();
+      await store.migrate();
+      const at = (iso: string) => Date.parse(iso);
+      const claim = (id: string, iso: string) =>
+        store.claim(id, {
+          ...LEASE,
+          event: { ...ledgerEvent(), version: { key: 'bag:8', at: at(iso) } },
+        });
+      const newer = await claim('n', '2025-04-08T16:21:52Z');
+      expect(newer).toMatchObject({ state: 'new', stale: false });
+      // Claimed, not done: an older one is not stale yet.
+      expect(await claim('o1', '2025-04-08T16:00:00Z')).toMatchObject({ stale: false });
+      // Failed: still not.
+      if (newer.state !== 'new') throw new Error('unreachable');
+      await store.release('n', newer.token, { error: 'LISTENER_FAILED' });
+      expect(await claim('o2', '2025-04-08T16:00:00Z')).toMatchObject({ stale: false });
+      // Done (the retry of n): now it is; the same second is not.
+      const retried = await claim('n', '2025-04-08T16:21:52Z');
+      if (retried.state !== 'new') throw new Error('unreachable');
+      // As the pipeline calls it, through the seam, with the version (which this store has already).
+      const seam: DedupeStore = store;
+      await seam.complete('n', retried.token, {
+        version: { key: 'bag:8', at: at('2025-04-08T16:21:52Z') },
+      });
+      expect(await claim('o3', '2025-04-08T16:00:00Z')).toMatchObject({ stale: true });
+      expect(await claim('s', '2025-04-08T16:21:52Z')).toMatchObject({ stale: false });
+      const records = new Map((await store.events()).map((r) => [r.eventId, r]));
+      expect(records.get('o3')).toMatchObject({
+        version: new Date('2025-04-08T16:00:00Z'),
+        stale: true,
+      });
+      expect(records.get('n')).toMatchObject({
+        state: 'done',
+        version: new Date('2025-04-08T16:21:52Z'),
+        stale: false,
+      });
     });
 
     test('events() filters by state, type and time, and limits', async () => {

@@ -97,6 +97,8 @@ describeWithSharedRedis('telemetry through the queue, across two processes', (ur
         'violet.event.id': 'traced-1',
         'violet.bag.id': 11111,
         'violet.job.attempt': 1,
+        // The first of its bag through the web process's store.
+        'violet.event.stale': false,
       });
       // The listener runs inside the process span, with the baggage the delivery came with.
       const seen = JSON.parse((await worker.waitFor(/^LISTENER /)).slice('LISTENER '.length));

@@ -99,6 +99,25 @@ describe('spans', () => {
     expect(named('violet.listeners MERCHANT_CONNECTED')).toHaveLength(0);
   });
 
+  test('violet.event.stale on the delivery span when it is known', async () => {
+    const { send } = app();
+    await send(delivery('ORDER_UPDATED', { eventId: '510' })).expect(200);
+    await send(
+      delivery('ORDER_UPDATED', { eventId: '511', lastModified: '2025-04-08T16:00:00Z' }),
+    ).expect(200);
+    const stale = (id: string) =>
+      sdk
+        .spans()
+        .find((s) => s.attributes['violet.event.id'] === id && s.name.startsWith('violet.webhook'))
+        ?.attributes['violet.event.stale'];
+    expect([stale('510'), stale('511')]).toEqual([false, true]);
+    sdk.reset();
+    await app({ ordering: 'off' })
+      .send(delivery('ORDER_UPDATED', { eventId: '512' }))
+      .expect(200);
+    expect('violet.event.stale' in one('violet.webhook ORDER_UPDATED').attributes).toBe(false);
+  });
+
   test('a rejected signature: 4xx, status unset, error.type, and no type taken from the unverified header', async () => {
     const { send } = app();
     await send(delivery('ORDER_SHIPPED', { secret: 'forged' })).expect(401);

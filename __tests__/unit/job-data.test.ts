@@ -41,6 +41,14 @@ describe("a job's data", () => {
     expect(JSON.stringify(data)).not.toContain('hmac');
   });
 
+  test('the stale flag travels when it is known, within version 1', () => {
+    expect(
+      fromJobData(JSON.parse(JSON.stringify(toJobData({ ...delivery, stale: true })))),
+    ).toMatchObject({ v: 1, stale: true });
+    expect(fromJobData(toJobData({ ...delivery, stale: false }))?.stale).toBe(false);
+    expect('stale' in toJobData({ ...delivery, stale: undefined })).toBe(false);
+  });
+
   test('the trace carrier travels when there is one', () => {
     const trace = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
     expect(fromJobData(toJobData({ ...delivery, trace }))?.trace).toEqual(trace);
@@ -53,6 +61,7 @@ describe("a job's data", () => {
     ['no body', { ...toJobData(delivery), body: undefined }],
     ['headers that are not an object', { ...toJobData(delivery), headers: 'x' }],
     ['no secret index', { ...toJobData(delivery), secretIndex: '1' }],
+    ['a stale flag that is not a boolean', { ...toJobData(delivery), stale: 'yes' }],
   ])('%s is refused', (_label, data) => {
     expect(fromJobData(data)).toBeUndefined();
   });

@@ -113,3 +113,67 @@ test('stays within `max` entries through a million distinct ids', async () => {
   }
   expect(store.size).toBe(10_000);
 });
+
+describe('MemoryDedupeStore versions', () => {
+  const event = (key: string, at: number) => ({
+    ...lease,
+    event: {
+      type: 'MERCHANT_CONNECTED',
+      sourceEventId: undefined,
+      orderId: undefined,
+      bagId: undefined,
+      entityId: undefined,
+      body: '',
+      version: { key, at },
+    },
+  });
+
+  test.each(['promises', 'synchronous'] as const)(
+    'an older version claimed after a newer one completed is stale; equal is not (%s)',
+    async (path) => {
+      const store = new MemoryDedupeStore();
+      const now = store.synchronous();
+      if (now === undefined) throw new Error('no synchronous path');
+      const claim = async (id: string, key: string, at: number) =>
+        path === 'promises' ? store.claim(id, event(key, at)) : now.claim(id, event(key, at));
+      const complete = async (id: string, token: string, key: string, at: number) =>
+        path === 'promises'
+          ? store.complete(id, token, { version: { key, at } })
+          : now.complete(id, token, { version: { key, at } });
+      const newer = await claim('1', 'bag:1', 2000);
+      expect(newer).toEqual({ state: 'new', token: expect.any(String), stale: false });
+      if (newer.state !== 'new') throw new Error('unreachable');
+      // Not processed yet: a claim in flight does not count.
+      expect(await claim('2', 'bag:1', 1000)).toMatchObject({ stale: false });
+      await complete('1', newer.token, 'bag:1', 2000);
+      expect(await claim('3', 'bag:1', 1000)).toMatchObject({ stale: true });
+      expect(await claim('4', 'bag:1', 2000)).toMatchObject({ stale: false });
+      expect(await claim('5', 'bag:2', 1000)).toMatchObject({ stale: false });
+      // An older completion does not lower the newest.
+      const older = await claim('6', 'bag:1', 500);
+      if (older.state !== 'new') throw new Error('unreachable');
+      await complete('6', older.token, 'bag:1', 500);
+      expect(await claim('7', 'bag:1', 1999)).toMatchObject({ stale: true });
+    },
+  );
+
+  test('a released claim records nothing; a claim without a version answers no stale', async () => {
+    const store = new MemoryDedupeStore();
+    const newer = await store.claim('1', event('k', 2000));
+    if (newer.state !== 'new') throw new Error('unreachable');
+    await store.release('1', newer.token);
+    expect(await store.claim('2', event('k', 1000))).toMatchObject({ stale: false });
+    expect(await store.claim('3', lease)).toEqual({ state: 'new', token: expect.any(String) });
+  });
+
+  test('holds at most `max` versions, forgetting the oldest first', async () => {
+    const store = new MemoryDedupeStore({ max: 2 });
+    for (const key of ['a', 'b', 'c']) {
+      const claim = await store.claim(key, event(key, 2000));
+      if (claim.state !== 'new') throw new Error('unreachable');
+      await store.complete(key, claim.token, { version: { key, at: 2000 } });
+    }
+    expect(await store.claim('a2', event('a', 1000))).toMatchObject({ stale: false });
+    expect(await store.claim('c2', event('c', 1000))).toMatchObject({ stale: true });
+  });
+});

@@ -31,6 +31,7 @@ describe('options are checked in the factory', () => {
     ],
     ['a bad ack', { secret: 's', ack: 'later' }, /`ack`/],
     ['a bad unknownTopics', { secret: 's', unknownTopics: 'ignore' }, /`unknownTopics`/],
+    ['a bad ordering', { secret: 's', ordering: 'drop' }, /`ordering` must be 'flag' or 'off'/],
     ['a bad timeout', { secret: 's', timeout: 0 }, /`timeout`/],
     ['a bad respond', { secret: 's', respond: 'no' }, /`respond`/],
     ['a bad dedupe', { secret: 's', dedupe: {} }, /`dedupe`/],
@@ -75,6 +76,7 @@ describe('options are checked in the factory', () => {
         timeout: 5000,
         ack: 'immediate',
         unknownTopics: 'reject',
+        ordering: 'off',
         respond: false,
       }),
     ).not.toThrow();

@@ -119,6 +119,56 @@ describeWithSharedRedis('RedisDedupeStore on a real Redis', (url) => {
       expect(await client.pttl(`${prefix}1`)).toBeGreaterThan(24 * 60 * 60 * 1000);
     });
 
+    const versioned = (key: string, at: number) => ({
+      ...lease,
+      event: {
+        type: 'MERCHANT_CONNECTED',
+        sourceEventId: undefined,
+        orderId: undefined,
+        bagId: undefined,
+        entityId: undefined,
+        body: '',
+        version: { key, at },
+      },
+    });
+    async function processed(id: string, key: string, at: number) {
+      const claim = await store.claim(id, versioned(key, at));
+      if (claim.state !== 'new') throw new Error(`expected a new claim, got ${claim.state}`);
+      await store.complete(id, claim.token, { version: { key, at } });
+      return claim;
+    }
+
+    test('versions: an older one claimed after a newer one was processed is stale; equal is not', async () => {
+      expect(await processed('1', 'bag:1', 2000)).toMatchObject({ state: 'new', stale: false });
+      expect(await store.claim('2', versioned('bag:1', 1000))).toMatchObject({ stale: true });
+      expect(await store.claim('3', versioned('bag:1', 2000))).toMatchObject({ stale: false });
+      expect(await store.claim('4', versioned('bag:2', 1000))).toMatchObject({ stale: false });
+      // An older completion does not lower the newest; the key sits beside the event keys.
+      await processed('5', 'bag:1', 500);
+      expect(await client.get(`${prefix}version:bag:1`)).toBe('2000');
+      expect((await store.claim('1', versioned('bag:1', 2000))).state).toBe('done');
+      expect((await store.claim('2', versioned('bag:1', 1000))).state).toBe('in-flight');
+    });
+
+    test('versions: a claim in flight or released counts for nothing', async () => {
+      const held = await store.claim('1', versioned('bag:1', 2000));
+      expect(await store.claim('2', versioned('bag:1', 1000))).toMatchObject({ stale: false });
+      if (held.state !== 'new') throw new Error('unreachable');
+      await store.release('1', held.token);
+      expect(await store.claim('3', versioned('bag:1', 1000))).toMatchObject({ stale: false });
+      expect(await client.get(`${prefix}version:bag:1`)).toBeNull();
+    });
+
+    test('versions are kept for ttlMs after their last completion', async () => {
+      const short = new RedisDedupeStore(connection.client, { prefix, ttlMs: 300 });
+      const claim = await short.claim('1', versioned('bag:1', 2000));
+      if (claim.state !== 'new') throw new Error('unreachable');
+      await short.complete('1', claim.token, { version: { key: 'bag:1', at: 2000 } });
+      const ttl = await client.pttl(`${prefix}version:bag:1`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(300);
+    });
+
     test('concurrent claims of one id: exactly one is new', async () => {
       const results = await Promise.all(
         Array.from({ length: 50 }, () => store.claim('race', lease)),

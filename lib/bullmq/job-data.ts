@@ -10,6 +10,11 @@ export interface VioletJobData {
   /** ISO 8601. */
   readonly receivedAt: string;
   readonly secretIndex: number;
+  /**
+   * `event.stale` as the middleware's claim found it; absent when unknown. Optional within
+   * version 1: a worker that does not know it ignores it, and a job without it is unknown.
+   */
+  readonly stale?: boolean | undefined;
   /** With telemetry: the producer span's context, as the app's propagators wrote it. */
   readonly trace?: Readonly<Record<string, string>> | undefined;
 }
@@ -39,6 +44,7 @@ export function toJobData(delivery: QueuedDelivery): VioletJobData {
     headers: delivery.headers,
     receivedAt: delivery.receivedAt.toISOString(),
     secretIndex: delivery.secretIndex,
+    ...(delivery.stale === undefined ? {} : { stale: delivery.stale }),
     ...(delivery.trace === undefined ? {} : { trace: delivery.trace }),
   };
 }
@@ -54,7 +60,8 @@ export function fromJobData(data: unknown): VioletJobData | undefined {
     typeof d.headers !== 'object' ||
     d.headers === null ||
     typeof d.receivedAt !== 'string' ||
-    typeof d.secretIndex !== 'number'
+    typeof d.secretIndex !== 'number' ||
+    (d.stale !== undefined && typeof d.stale !== 'boolean')
   ) {
     return undefined;
   }

@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { VioletWebhookError, isVioletWebhookError } from '../errors';
 import type { VioletEvent } from '../events';
 import type { Dispatcher } from '../receive/dispatch';
+import { setStale } from '../receive/build-event';
 import { eventFromBody, type EventRules } from '../receive/event-from-body';
 import type { Telemetry } from '../receive/telemetry';
 import { fromJobData } from './job-data';
@@ -77,7 +78,10 @@ export class JobProcessor {
       receivedAt: new Date(data.receivedAt),
     };
     try {
-      return eventFromBody(body, this.config.rules).event;
+      const { event } = eventFromBody(body, this.config.rules);
+      // The middleware's claim found it; a worker takes no claim of its own.
+      if (data.stale !== undefined) setStale(event, data.stale);
+      return event;
     } catch (error) {
       // It will not validate on the next attempt either.
       const failure = new UnrecoverableError(

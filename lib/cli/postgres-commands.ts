@@ -111,6 +111,8 @@ const cells = (r: LedgerRecord): string[] => [
   r.lastError ?? '-',
   r.orderId === null ? '-' : String(r.orderId),
   r.bagId === null ? '-' : String(r.bagId),
+  r.version === null ? '-' : r.version.toISOString(),
+  r.stale === null ? '-' : r.stale ? 'yes' : 'no',
 ];
 
 /** `violet-webhooks events [--state S] [--since 24h] [--type T] [--schema S] [--json]`. */
@@ -142,7 +144,18 @@ export async function eventsCommand(args: readonly string[], out: Out): Promise<
     }),
   );
   if (p.flags.has('json')) return (out(JSON.stringify(records, null, 2)), exit(0));
-  const headers = ['RECEIVED', 'EVENT', 'TYPE', 'STATE', 'ATTEMPTS', 'ERROR', 'ORDER', 'BAG'];
+  const headers = [
+    'RECEIVED',
+    'EVENT',
+    'TYPE',
+    'STATE',
+    'ATTEMPTS',
+    'ERROR',
+    'ORDER',
+    'BAG',
+    'VERSION',
+    'STALE',
+  ];
   for (const line of table(headers, records.map(cells))) out(line);
   out(`${records.length} ${records.length === 1 ? 'event' : 'events'}.`);
   return exit(0);

@@ -1,3 +1,5 @@
+import type { EventVersion } from '../receive/event-version';
+
 /**
  * What a store answers when asked to claim an event id.
  *
@@ -6,8 +8,12 @@
  * if (claim.state === 'new') await store.complete(eventId, claim.token);
  */
 export type ClaimResult =
-  /** Nobody had it: the caller holds the claim and must complete or release it with `token`. */
-  | { readonly state: 'new'; readonly token: string }
+  /**
+   * Nobody had it: the caller holds the claim and must complete or release it with `token`.
+   * `stale`, from a store that tracks versions and was given the event's: whether a newer
+   * version of the same entity was processed already.
+   */
+  | { readonly state: 'new'; readonly token: string; readonly stale?: boolean | undefined }
   /** Another delivery of the same event holds a live claim (here or on another instance). */
   | { readonly state: 'in-flight' }
   /** The event was processed already. */
@@ -45,6 +51,26 @@ export interface ClaimedEvent {
   readonly entityId: string | undefined;
   /** The body as received. */
   readonly body: string;
+  /**
+   * The entity the event is a snapshot of and when it was last modified (ms since the epoch);
+   * absent when the event has none or with `ordering: 'off'`. A store that tracks versions
+   * answers `stale` from it, and records it when the claim is completed.
+   */
+  readonly version?: EventVersion | undefined;
+}
+
+/**
+ * What the pipeline passes with a completion.
+ *
+ * @example
+ * await store.complete(eventId, token, { version: { key: 'bag:11111', at: 1744129312000 } });
+ */
+export interface CompleteDetails {
+  /**
+   * The version the claim was taken with (`ClaimedEvent.version`): processed now, so that an
+   * older one claimed after this is stale. A store keeps the newest per key.
+   */
+  readonly version?: EventVersion | undefined;
 }
 
 /**
@@ -77,8 +103,11 @@ export interface ReleaseDetails {
 export interface DedupeStore {
   /** Claims `eventId` for processing, or says it is in flight or done. */
   claim(eventId: string, options: ClaimOptions): Promise<ClaimResult>;
-  /** Marks a claimed event as processed. A token that no longer holds the claim is ignored. */
-  complete(eventId: string, token: string): Promise<void>;
+  /**
+   * Marks a claimed event as processed. A token that no longer holds the claim is ignored.
+   * `details.version`, for a store that tracks versions, is recorded (the newest per key).
+   */
+  complete(eventId: string, token: string, details?: CompleteDetails): Promise<void>;
   /**
    * Gives a claim up so that the next delivery processes the event. Ignores a stale token.
    * `details` says why, for a store that keeps a ledger.
@@ -112,7 +141,7 @@ export interface SynchronousDedupe {
   /** What `claim` resolves to. */
   claim(eventId: string, options: ClaimOptions): ClaimResult;
   /** What `complete` does. */
-  complete(eventId: string, token: string): void;
+  complete(eventId: string, token: string, details?: CompleteDetails): void;
 }
 
 /** Violet retries for 24 hours; processed ids are remembered a little longer. */

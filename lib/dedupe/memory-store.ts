@@ -4,6 +4,7 @@ import {
   DEFAULT_TTL_MS,
   type ClaimOptions,
   type ClaimResult,
+  type CompleteDetails,
   type DedupeStore,
   type SynchronousDedupe,
 } from './dedupe-store';
@@ -31,6 +32,12 @@ interface Entry {
   slot: number;
 }
 
+/** The newest processed version of an entity, and until when it is remembered. */
+interface Version {
+  at: number;
+  expiresAt: number;
+}
+
 /**
  * The default store: one process's memory, bounded in entries and in time. O(1) per operation
  * and no timer per entry: ids are kept in write order in a ring, so the oldest is found without
@@ -51,10 +58,15 @@ export class MemoryDedupeStore implements DedupeStore {
   private readonly ttlMs: number;
   private readonly leaseMs: number | undefined;
   private counter = 0;
+  /**
+   * Per entity key, the newest version processed and until when it counts (an expired one counts
+   * for nothing); at most `max` keys, the first one seen dropped past it.
+   */
+  private readonly versions = new Map<string, Version>();
   /** `claim` and `complete` answered at once: memory needs no wait. */
   private readonly now: SynchronousDedupe = {
-    claim: (eventId, options) => this.claimNow(eventId, options.leaseMs),
-    complete: (eventId, token) => this.completeNow(eventId, token),
+    claim: (eventId, options) => this.claimNow(eventId, options),
+    complete: (eventId, token, details) => this.completeNow(eventId, token, details),
   };
 
   constructor(options: MemoryDedupeStoreOptions = {}) {
@@ -74,11 +86,11 @@ export class MemoryDedupeStore implements DedupeStore {
   }
 
   claim(eventId: string, options: ClaimOptions): Promise<ClaimResult> {
-    return Promise.resolve(this.claimNow(eventId, options.leaseMs));
+    return Promise.resolve(this.claimNow(eventId, options));
   }
 
-  complete(eventId: string, token: string): Promise<void> {
-    this.completeNow(eventId, token);
+  complete(eventId: string, token: string, details?: CompleteDetails): Promise<void> {
+    this.completeNow(eventId, token, details);
     return RESOLVED;
   }
 
@@ -98,7 +110,7 @@ export class MemoryDedupeStore implements DedupeStore {
   }
 
   /** What `claim` resolves to, at once. */
-  private claimNow(eventId: string, leaseMs: number): ClaimResult {
+  private claimNow(eventId: string, options: ClaimOptions): ClaimResult {
     const now = Date.now();
     this.sweep(now);
     const entry = this.entries.get(eventId);
@@ -106,13 +118,35 @@ export class MemoryDedupeStore implements DedupeStore {
       return entry.token === undefined ? DONE : IN_FLIGHT;
     }
     const token = `${++this.counter}`;
-    this.write(eventId, token, now + (this.leaseMs ?? leaseMs));
-    return { state: 'new', token };
+    this.write(eventId, token, now + (this.leaseMs ?? options.leaseMs));
+    const version = options.event?.version;
+    if (version === undefined) return { state: 'new', token };
+    const newest = this.versions.get(version.key);
+    const stale = newest !== undefined && newest.expiresAt > now && newest.at > version.at;
+    return { state: 'new', token, stale };
   }
 
   /** What `complete` does, at once. */
-  private completeNow(eventId: string, token: string): void {
-    if (this.holds(eventId, token)) this.write(eventId, undefined, Date.now() + this.ttlMs);
+  private completeNow(eventId: string, token: string, details?: CompleteDetails): void {
+    if (!this.holds(eventId, token)) return;
+    const now = Date.now();
+    this.write(eventId, undefined, now + this.ttlMs);
+    const version = details?.version;
+    if (version !== undefined) this.processed(version.key, version.at, now);
+  }
+
+  /** Records a processed version, the newest per key, for `ttlMs`. */
+  private processed(key: string, at: number, now: number): void {
+    const versions = this.versions;
+    const newest = versions.get(key);
+    if (newest === undefined) {
+      versions.set(key, { at, expiresAt: now + this.ttlMs });
+      // Past `max`, the entity seen first goes: the first in the map's order.
+      if (versions.size > this.max) versions.delete(versions.keys().next().value as string);
+      return;
+    }
+    if (newest.expiresAt <= now || newest.at < at) newest.at = at;
+    newest.expiresAt = now + this.ttlMs;
   }
 
   private holds(eventId: string, token: string): boolean {

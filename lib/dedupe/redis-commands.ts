@@ -19,6 +19,8 @@ export interface IoredisClientLike {
   once?(event: 'ready', listener: () => void): unknown;
   /** ioredis's `connect()`, for a client made with `lazyConnect`. */
   connect?(): Promise<unknown>;
+  /** `true` on an ioredis `Cluster`. */
+  readonly isCluster?: boolean;
 }
 
 /**
@@ -63,8 +65,13 @@ export interface RedisCommands {
   /** `SET key value PX ms NX`: whether the key was set. */
   setNxPx(key: string, value: string, milliseconds: number): Promise<boolean>;
   get(key: string): Promise<string | null>;
-  /** Runs a script with one key. */
-  run(script: LuaScript, key: string, args: (string | number)[]): Promise<unknown>;
+  /** Runs a script with its keys (one, or two in the same step on a single Redis). */
+  run(script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown>;
+  /**
+   * Whether a script may take two unrelated keys: not on a Cluster, where they would be in
+   * different slots.
+   */
+  readonly multiKey: boolean;
   /** The client's connection state and events, where it has them (ioredis; HTTP has none). */
   readonly connection?: IoredisClientLike;
 }
@@ -110,21 +117,23 @@ export function redisCommands(client: RedisClientLike): RedisCommands | undefine
         const value = await client.get(key).catch(withoutCommand);
         return value === null || value === undefined ? null : String(value);
       },
-      run: (script, key, args) =>
+      run: (script, keys, args) =>
         client
-          .evalsha(script.sha1, [key], args)
+          .evalsha(script.sha1, keys, args)
           .catch((error: unknown) => {
             if (!NOSCRIPT.test(error instanceof Error ? error.message : String(error))) throw error;
-            return client.eval(script.source, [key], args);
+            return client.eval(script.source, keys, args);
           })
           .catch(withoutCommand),
+      multiKey: true,
     };
   }
   const io = client;
   return {
     setNxPx: async (key, value, px) => (await io.set(key, value, 'PX', px, 'NX')) === 'OK',
     get: (key) => io.get(key),
-    run: (script, key, args) => io.eval(script.source, 1, key, ...args),
+    run: (script, keys, args) => io.eval(script.source, keys.length, ...keys, ...args),
+    multiKey: io.isCluster !== true,
     connection: io,
   };
 }

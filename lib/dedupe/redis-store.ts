@@ -6,6 +6,7 @@ import {
   DEFAULT_TTL_MS,
   type ClaimOptions,
   type ClaimResult,
+  type CompleteDetails,
   type DedupeStore,
 } from './dedupe-store';
 import {
@@ -25,7 +26,11 @@ const debug = createDebug('violet-webhooks:redis');
  * new RedisDedupeStore(redis, { prefix: 'shop:violet:', commandTimeoutMs: 1000 });
  */
 export interface RedisDedupeStoreOptions {
-  /** Key prefix. Default `'violet-webhooks:event:'`. */
+  /**
+   * Key prefix. Default `'violet-webhooks:event:'`. Each entity's newest processed version
+   * (`event.stale`) is kept under the same prefix, `event:` replaced by `version:` (else with
+   * `version:` added).
+   */
   prefix?: string | undefined;
   /** How long a processed id is remembered. Default 25 hours (Violet retries for 24). */
   ttlMs?: number | undefined;
@@ -45,6 +50,23 @@ end
 return 0`);
 const RELEASE = luaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
+end
+return 0`);
+
+// With a version (event.stale): the claim also reads the entity's newest processed version, and
+// the completion raises it, in the same step. A version key holds ms since the epoch, kept for
+// ttlMs after its last raise. 'new:' answers carry the version read ('' for none): a prefix,
+// because @upstash/redis would parse a bare number.
+const CLAIM_VERSIONED = luaScript(`if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+  return 'new:' .. (redis.call('GET', KEYS[2]) or '')
+end
+return redis.call('GET', KEYS[1]) or ''`);
+const COMPLETE_VERSIONED = luaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], '${DONE}', 'PX', ARGV[2])
+  local newest = redis.call('GET', KEYS[2])
+  if not newest or tonumber(newest) < tonumber(ARGV[3]) then newest = ARGV[3] end
+  redis.call('SET', KEYS[2], newest, 'PX', ARGV[2])
+  return 1
 end
 return 0`);
 
@@ -74,6 +96,7 @@ const NEW_CLAIM_RETRIES = 3;
  */
 export class RedisDedupeStore implements DedupeStore {
   private readonly prefix: string;
+  private readonly versionPrefix: string;
   private readonly ttlMs: number;
   private readonly leaseMs: number | undefined;
   private readonly commandTimeoutMs: number;
@@ -99,6 +122,9 @@ export class RedisDedupeStore implements DedupeStore {
     const owner = 'RedisDedupeStore';
     checkKeys(owner, options, ['prefix', 'ttlMs', 'leaseMs', 'commandTimeoutMs']);
     this.prefix = checkString(owner, 'prefix', options.prefix, false) ?? 'violet-webhooks:event:';
+    this.versionPrefix = this.prefix.endsWith('event:')
+      ? `${this.prefix.slice(0, -'event:'.length)}version:`
+      : `${this.prefix}version:`;
     this.ttlMs = checkDuration(owner, 'ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
     this.leaseMs = checkDuration(owner, 'leaseMs', options.leaseMs);
     this.commandTimeoutMs =
@@ -120,6 +146,10 @@ export class RedisDedupeStore implements DedupeStore {
   async claim(eventId: string, options: ClaimOptions): Promise<ClaimResult> {
     const key = this.prefix + eventId;
     const token = randomUUID();
+    const version = options.event?.version;
+    if (version !== undefined && this.commands.multiKey) {
+      return this.claimVersioned(eventId, key, token, options.leaseMs, version.key, version.at);
+    }
     for (let attempt = 0; attempt < NEW_CLAIM_RETRIES; attempt++) {
       const set = await this.command(
         () => this.commands.setNxPx(key, LEASE + token, this.leaseMs ?? options.leaseMs),
@@ -137,14 +167,58 @@ export class RedisDedupeStore implements DedupeStore {
     return { state: 'in-flight' };
   }
 
-  async complete(eventId: string, token: string): Promise<void> {
-    await this.command(() =>
-      this.commands.run(COMPLETE, this.prefix + eventId, [LEASE + token, this.ttlMs]),
-    );
+  async complete(eventId: string, token: string, details?: CompleteDetails): Promise<void> {
+    const key = this.prefix + eventId;
+    const version = details?.version;
+    if (version !== undefined && this.commands.multiKey) {
+      const versionKey = this.versionPrefix + version.key;
+      await this.command(() =>
+        this.commands.run(
+          COMPLETE_VERSIONED,
+          [key, versionKey],
+          [LEASE + token, this.ttlMs, Math.trunc(version.at)],
+        ),
+      );
+      return;
+    }
+    await this.command(() => this.commands.run(COMPLETE, [key], [LEASE + token, this.ttlMs]));
   }
 
   async release(eventId: string, token: string): Promise<void> {
-    await this.command(() => this.commands.run(RELEASE, this.prefix + eventId, [LEASE + token]));
+    await this.command(() => this.commands.run(RELEASE, [this.prefix + eventId], [LEASE + token]));
+  }
+
+  /**
+   * A claim that also reads the entity's newest processed version, in one script: `SET NX PX`,
+   * then the version key (or the event key, when taken), atomically.
+   */
+  private async claimVersioned(
+    eventId: string,
+    key: string,
+    token: string,
+    leaseMs: number,
+    entity: string,
+    at: number,
+  ): Promise<ClaimResult> {
+    const answer = await this.command(
+      () =>
+        this.commands.run(
+          CLAIM_VERSIONED,
+          [key, this.versionPrefix + entity],
+          [LEASE + token, this.leaseMs ?? leaseMs],
+        ),
+      // A claim taken after its delivery was answered 503 would hold the id for a lease.
+      (late) => {
+        if (String(late).startsWith('new:')) this.release(eventId, token).catch(() => undefined);
+      },
+    );
+    const value = answer === null || answer === undefined ? '' : String(answer);
+    if (value.startsWith('new:')) {
+      const newest = value.slice('new:'.length);
+      return { state: 'new', token, stale: newest !== '' && Number(newest) > at };
+    }
+    if (value === DONE) return { state: 'done' };
+    return { state: 'in-flight' };
   }
 
   /**

@@ -18,6 +18,8 @@ export function eventAttributes(event: VioletEvent): Attributes {
     if (event.bagId !== undefined) attributes['violet.bag.id'] = event.bagId;
     if (event.skuId !== undefined) attributes['violet.sku.id'] = event.skuId;
   }
+  // Known once the claim has been taken: on a worker's event; the delivery span adds it at its end.
+  if (event.stale !== undefined) attributes['violet.event.stale'] = event.stale;
   return attributes;
 }
 

@@ -145,6 +145,8 @@ export class DeliverySpan implements DeliveryTelemetry {
     this.span.setAttribute('violet.webhook.outcome', outcome);
     this.span.setAttribute('http.response.status_code', result.status);
     if (error !== undefined) this.span.setAttribute('error.type', error.code);
+    const stale = result.event?.stale;
+    if (stale !== undefined) this.span.setAttribute('violet.event.stale', stale);
     // 4xx: the sender's mistake, not this server's: the status stays unset.
     if (result.status >= 500) {
       this.span.setStatus({

@@ -110,7 +110,7 @@ export class PostgresDedupeStore implements DedupeStore {
     this.keepBody = checkBoolean(owner, 'keepBody', options.keepBody) ?? false;
     this.timeoutMs = checkDuration(owner, 'queryTimeoutMs', options.queryTimeoutMs) ?? 2000;
     const fn = `"${this.schema}".violet_webhook_`;
-    const claimText = `SELECT ${fn}claim($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS states`;
+    const claimText = `SELECT ${fn}claim($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS states`;
     const completeText = `SELECT ${fn}complete($1, $2)`;
     this.releaseText = `SELECT ${fn}release($1, $2, $3)`;
     this.claims = new Batcher(async (requests) => {
@@ -128,6 +128,8 @@ export class PostgresDedupeStore implements DedupeStore {
         column((r) => r.leaseMs),
         column((r) => (this.keepBody ? (r.event?.body ?? null) : null)),
         this.keepDoneMs,
+        column((r) => r.event?.version?.key ?? null),
+        column((r) => (r.event?.version === undefined ? null : Math.trunc(r.event.version.at))),
       ]);
       const states = (rows[0] as { states?: string[] } | undefined)?.states ?? [];
       const byRequest: string[] = [];
@@ -149,16 +151,18 @@ export class PostgresDedupeStore implements DedupeStore {
     // Before the statement: the lease the server starts ends no earlier than this.
     const leaseEnd = Date.now() + leaseMs;
     const state = await this.claims.add({ eventId, token, leaseMs, event: options.event });
-    if (state === 'new') {
+    if (state.startsWith('new')) {
       this.holding(token, leaseEnd);
-      return { state: 'new', token };
+      if (state === 'new') return { state: 'new', token };
+      return { state: 'new', token, stale: state === 'new:stale' };
     }
     // Not taken: done, or held by another delivery.
     return state === 'done' ? { state: 'done' } : { state: 'in-flight' };
   }
 
   /**
-   * Marks the event done. A completion that fails (a pool out of connections, a connection lost)
+   * Marks the event done, and so its version processed: the claim recorded it in the row, so
+   * the completion's `details` add nothing here. A completion that fails (a pool out of connections, a connection lost)
    * is tried again, after a short wait that grows, until it lands or the claim's lease ends: a
    * processed event left claimed would answer 409 to Violet's copies until then. Rejects with the
    * last error once the lease has ended.

@@ -49,6 +49,10 @@ export interface LedgerRecord {
   readonly doneAt: Date | null;
   /** The body as received, with `keepBody: true` only. */
   readonly body: string | null;
+  /** The snapshot's `date_last_modified`, the version `event.stale` compares; null without one. */
+  readonly version: Date | null;
+  /** `event.stale` as the claim found it; null when unknown. */
+  readonly stale: boolean | null;
 }
 
 const STATES: readonly string[] = ['claimed', 'done', 'failed'];
@@ -66,6 +70,8 @@ interface Row {
   received_at: Date | string;
   done_at: Date | string | null;
   body: string | null;
+  version: Date | string | null;
+  stale: boolean | null;
 }
 
 function checkQuery(query: LedgerQuery): number {
@@ -97,6 +103,8 @@ function record(row: Row): LedgerRecord {
     receivedAt: date(row.received_at),
     doneAt: row.done_at === null ? null : date(row.done_at),
     body: row.body,
+    version: row.version === null ? null : date(row.version),
+    stale: row.stale,
   };
 }
 
@@ -120,7 +128,7 @@ export async function readEvents(
   if (query.since !== undefined) filter('received_at >= ?', query.since);
   values.push(limit);
   const text = `SELECT event_id, source_event_id, type, order_id, bag_id, entity_id, state, attempts,
-  last_error, received_at, done_at, body FROM ${tableNames(schema).events}
+  last_error, received_at, done_at, body, version, stale FROM ${tableNames(schema).events}
 ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}\n`}ORDER BY received_at DESC, event_id DESC LIMIT $${values.length}`;
   try {
     const { rows } = await pool.query(text, values);

@@ -81,6 +81,13 @@ CREATE INDEX IF NOT EXISTS violet_webhook_events_state
   ON ${events} (state, received_at, event_id) WHERE state <> 'done';
 CREATE INDEX IF NOT EXISTS violet_webhook_events_type
   ON ${events} (type, received_at, event_id);
+-- event.stale: each event's entity (\`bag:123\`, ...) and version (its date_last_modified), and
+-- whether a newer version was processed when it was claimed. Added to installs made before.
+ALTER TABLE ${events} ADD COLUMN IF NOT EXISTS version_key text;
+ALTER TABLE ${events} ADD COLUMN IF NOT EXISTS version timestamptz;
+ALTER TABLE ${events} ADD COLUMN IF NOT EXISTS stale boolean;
+CREATE INDEX IF NOT EXISTS violet_webhook_events_version
+  ON ${events} (version_key, version) WHERE state = 'done' AND version_key IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS ${inbox} (
   event_key text NOT NULL,

@@ -20,11 +20,20 @@ function findSku(bag: Bag | undefined, skuId: number | undefined): OrderSku | un
 }
 
 /**
+ * What the claim (step 9) found of the event's version: the one field written after the event
+ * was built, by the pipeline and by a worker rebuilding it from its job.
+ */
+export function setStale(event: VioletEvent, stale: boolean | undefined): void {
+  (event as { stale?: boolean | undefined }).stale = stale;
+}
+
+/**
  * Step 8: the typed event. Order events get the bag named by `x-violet-bag-id` and, inside it,
  * the line item whose `sku_id` is `x-violet-sku-id`. Defensive about the shapes of bags and line
  * items, because with `validation: 'off'` they may be any JSON. Each family's object is written
  * out whole, fields in one order, so that every event of a family shares one hidden class and
- * no intermediate object is made.
+ * no intermediate object is made. `stale` is written by the claim (step 9), which knows it; it is
+ * in the literal so that writing it keeps the shape.
  */
 export function buildEvent(
   h: DeliveryHeaders,
@@ -47,6 +56,7 @@ export function buildEvent(
       headers: h.all,
       receivedAt,
       secretIndex,
+      stale: undefined,
       payload,
     };
   }
@@ -68,6 +78,7 @@ export function buildEvent(
       headers: h.all,
       receivedAt,
       secretIndex,
+      stale: undefined,
       payload: order,
       order,
       orderId: h.orderId ?? order.id,
@@ -90,6 +101,7 @@ export function buildEvent(
     headers: h.all,
     receivedAt,
     secretIndex,
+    stale: undefined,
     payload,
     // The field named after the family (`merchant`, `transfer`, …): TypeScript cannot tie a
     // computed key to the type, hence the cast through unknown.

@@ -6,13 +6,21 @@ import type {
 } from '../dedupe/dedupe-store';
 import { VioletWebhookError, isVioletWebhookError } from '../errors';
 import type { VioletEvent } from '../events';
+import { eventVersion, type EventVersion } from './event-version';
 
 /** A claim held on an event id, to complete on success or release on failure. */
 export interface Claim {
   readonly store: DedupeStore;
   readonly eventId: string;
   readonly token: string;
+  /** The version claimed with, recorded by the completion. */
+  readonly version: EventVersion | undefined;
+  /** What the store said of the version: a newer one was processed (undefined: unknown). */
+  readonly stale: boolean | undefined;
 }
+
+/** Whether the claim sends the event's version: `ordering: 'flag'`, the default. */
+export type Ordering = 'flag' | 'off';
 
 function unavailable(eventType: string, eventId: string, cause: unknown): VioletWebhookError {
   return new VioletWebhookError(
@@ -31,15 +39,17 @@ export async function claimEvent(
   event: VioletEvent,
   body: string,
   leaseMs: number,
+  ordering: Ordering,
 ): Promise<Claim | 'done'> {
   const eventType = typeOf(event);
+  const details = claimed(event, eventType, body, ordering);
   let result;
   try {
-    result = await store.claim(event.id, { leaseMs, event: claimed(event, eventType, body) });
+    result = await store.claim(event.id, { leaseMs, event: details });
   } catch (error) {
     throw unavailable(eventType, event.id, error);
   }
-  return claimFrom(store, result, eventType, event.id);
+  return claimFrom(store, result, eventType, event.id, details.version);
 }
 
 /**
@@ -52,15 +62,17 @@ export function claimEventNow(
   event: VioletEvent,
   body: string,
   leaseMs: number,
+  ordering: Ordering,
 ): Claim | 'done' {
   const eventType = typeOf(event);
+  const details = claimed(event, eventType, body, ordering);
   let result;
   try {
-    result = now.claim(event.id, { leaseMs, event: claimed(event, eventType, body) });
+    result = now.claim(event.id, { leaseMs, event: details });
   } catch (error) {
     throw unavailable(eventType, event.id, error);
   }
-  return claimFrom(store, result, eventType, event.id);
+  return claimFrom(store, result, eventType, event.id, details.version);
 }
 
 /** Completes a claim at once, as `settleClaim` does on success; returns the store's error, if any. */
@@ -70,7 +82,8 @@ export function completeNow(
   eventType: string,
 ): VioletWebhookError | undefined {
   try {
-    now.complete(claim.eventId, claim.token);
+    if (claim.version === undefined) now.complete(claim.eventId, claim.token);
+    else now.complete(claim.eventId, claim.token, { version: claim.version });
     return undefined;
   } catch (error) {
     return unavailable(eventType, claim.eventId, error);
@@ -86,8 +99,13 @@ function claimFrom(
   result: ClaimResult,
   eventType: string,
   eventId: string,
+  version: EventVersion | undefined,
 ): Claim | 'done' {
-  if (result.state === 'new') return { store, eventId, token: result.token };
+  if (result.state === 'new') {
+    // A store that does not track versions answers no `stale`: unknown.
+    const stale = version === undefined ? undefined : result.stale;
+    return { store, eventId, token: result.token, version, stale };
+  }
   if (result.state === 'done') return 'done';
   throw new VioletWebhookError(
     'DUPLICATE_IN_FLIGHT',
@@ -96,8 +114,8 @@ function claimFrom(
   );
 }
 
-/** What a ledger keeps of the event. */
-function claimed(event: VioletEvent, type: string, body: string): ClaimedEvent {
+/** What a ledger keeps of the event, and the version a store compares. */
+function claimed(event: VioletEvent, type: string, body: string, ordering: Ordering): ClaimedEvent {
   const order = event.family === 'order' ? event : undefined;
   return {
     type,
@@ -106,6 +124,7 @@ function claimed(event: VioletEvent, type: string, body: string): ClaimedEvent {
     bagId: order?.bagId,
     entityId: event.entityId,
     body,
+    version: ordering === 'flag' ? eventVersion(event) : undefined,
   };
 }
 
@@ -126,8 +145,10 @@ export async function settleClaim(
 ): Promise<VioletWebhookError | undefined> {
   if (claim === undefined) return undefined;
   try {
-    if (outcome === true) await claim.store.complete(claim.eventId, claim.token);
-    else {
+    if (outcome === true) {
+      if (claim.version === undefined) await claim.store.complete(claim.eventId, claim.token);
+      else await claim.store.complete(claim.eventId, claim.token, { version: claim.version });
+    } else {
       const details = { error: failureCode(outcome.failure) };
       await claim.store.release(claim.eventId, claim.token, details);
     }

@@ -18,6 +18,8 @@ export interface QueuedDelivery {
   readonly receivedAt: Date;
   /** Which of the configured secrets matched. */
   readonly secretIndex: number;
+  /** `event.stale` as the claim found it, for the worker's event (undefined: unknown). */
+  readonly stale?: boolean | undefined;
   /**
    * With telemetry: the context of the span that queued it, as the app's propagators write it
    * (`traceparent`, `tracestate`, `baggage`), for the worker's link and listeners.

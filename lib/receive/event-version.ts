@@ -13,7 +13,9 @@ import { parseVioletDate } from './violet-date';
  * const version: EventVersion = { key: 'bag:11111', at: Date.parse('2025-04-08T16:21:52Z') };
  */
 export interface EventVersion {
+  /** The entity: `bag:<id>`, `order:<id>`, `merchant:<id>`, `offer:<id>`, ... */
   key: string;
+  /** Its `date_last_modified`, in ms since the epoch. */
   at: number;
 }
 

@@ -6,8 +6,16 @@ import type { VioletEvent } from '../events';
 import type { DedupeStore, SynchronousDedupe } from '../dedupe/dedupe-store';
 import type { VioletEventType } from '../event-types';
 import { secretKey } from '../signature/hmac';
+import { setStale } from './build-event';
 import { checkRequest } from './check-request';
-import { claimEvent, claimEventNow, completeNow, settleClaim, type Claim } from './claim-event';
+import {
+  claimEvent,
+  claimEventNow,
+  completeNow,
+  settleClaim,
+  type Claim,
+  type Ordering,
+} from './claim-event';
 import type { Delivery } from './delivery';
 import { Dispatcher, type ListenerRegistry } from './dispatch';
 import type { DeliveryQueue } from './delivery-queue';
@@ -33,6 +41,7 @@ export interface PipelineConfig {
   readonly leaseMs: number;
   readonly ack: 'after-listeners' | 'immediate';
   readonly unknownTopics: 'accept' | 'reject';
+  readonly ordering: Ordering;
   readonly queue: DeliveryQueue | undefined;
   readonly telemetry: Telemetry | undefined;
   /** Where work after the answer goes when the delivery brings no `waitUntil` of its own. */
@@ -130,17 +139,22 @@ export class Pipeline {
       event = built.event;
       t?.event(event);
       onEvent?.(event);
-      // 9. The claim on the event id.
+      // 9. The claim on the event id, which also says whether a newer version was processed.
       const store = this.options.dedupe;
+      const { leaseMs, ordering } = this.options;
       const claim =
         store === undefined
           ? undefined
           : this.now !== undefined
-            ? claimEventNow(store, this.now, event, raw.text, this.options.leaseMs)
-            : await claimEvent(store, event, raw.text, this.options.leaseMs);
+            ? claimEventNow(store, this.now, event, raw.text, leaseMs, ordering)
+            : await claimEvent(store, event, raw.text, leaseMs, ordering);
       if (claim === 'done') {
         debug('duplicate %s %s', eventType, h.eventId);
         return { status: 200, body: DUPLICATE, event };
+      }
+      if (claim?.stale !== undefined) {
+        setStale(event, claim.stale);
+        if (claim.stale) debug('stale %s %s', eventType, h.eventId);
       }
       // 10-11. The listeners, or the queue, and the answer.
       const later = delivery.waitUntil ?? this.options.waitUntil;
@@ -180,6 +194,7 @@ export class Pipeline {
         headers: event.headers,
         receivedAt: event.receivedAt,
         secretIndex: event.secretIndex,
+        stale: event.stale,
         trace,
       });
     try {
