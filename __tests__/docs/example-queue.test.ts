@@ -10,6 +10,21 @@ const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const AS_OPS = { authorization: basic(DASHBOARD.user, DASHBOARD.password) };
 
+/** `npm run example:queue` with `dashboard` credentials (empty: none); its origin once it runs. */
+async function startExample(url: string, prefix: string, dashboard: typeof DASHBOARD) {
+  const app = new Child('../../../example-app/queue.ts', {
+    REDIS_URL: url,
+    QUEUE_PREFIX: prefix,
+    PORT: '0',
+    VIOLET_APP_SECRET: SECRET,
+    DASHBOARD_USER: dashboard.user,
+    DASHBOARD_PASSWORD: dashboard.password,
+  });
+  const line = await app.waitFor(/^Receiving Violet webhooks on /);
+  const base = (/(http:\/\/localhost:\d+)/.exec(line) as RegExpExecArray)[1] as string;
+  return { app, base };
+}
+
 // `npm run example:queue` as a person runs it: the web process, the worker it forks, and Bull
 // Board at /admin/queues.
 describeWithSharedRedis('the example app in queued mode', (url) => {
@@ -18,16 +33,7 @@ describeWithSharedRedis('the example app in queued mode', (url) => {
   let base = '';
 
   beforeAll(async () => {
-    app = new Child('../../../example-app/queue.ts', {
-      REDIS_URL: url,
-      QUEUE_PREFIX: prefix,
-      PORT: '0',
-      VIOLET_APP_SECRET: SECRET,
-      DASHBOARD_USER: DASHBOARD.user,
-      DASHBOARD_PASSWORD: DASHBOARD.password,
-    });
-    const line = await app.waitFor(/^Receiving Violet webhooks on /);
-    base = (/(http:\/\/localhost:\d+)/.exec(line) as RegExpExecArray)[1] as string;
+    ({ app, base } = await startExample(url, prefix, DASHBOARD));
     await app.waitFor(/^Worker started/);
   }, 30_000);
   afterAll(async () => {
@@ -90,16 +96,7 @@ describeWithSharedRedis('the example app in queued mode without dashboard creden
   let base = '';
 
   beforeAll(async () => {
-    app = new Child('../../../example-app/queue.ts', {
-      REDIS_URL: url,
-      QUEUE_PREFIX: prefix,
-      PORT: '0',
-      VIOLET_APP_SECRET: SECRET,
-      DASHBOARD_USER: '',
-      DASHBOARD_PASSWORD: '',
-    });
-    const line = await app.waitFor(/^Receiving Violet webhooks on /);
-    base = (/(http:\/\/localhost:\d+)/.exec(line) as RegExpExecArray)[1] as string;
+    ({ app, base } = await startExample(url, prefix, { user: '', password: '' }));
     await app.waitFor(/^No job dashboard: set DASHBOARD_USER and DASHBOARD_PASSWORD/);
   }, 30_000);
   afterAll(async () => {

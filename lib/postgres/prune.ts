@@ -4,6 +4,26 @@ import { tableNames } from './schema-sql';
 /** Rows deleted per statement: short statements, short locks, on a table of millions. */
 const BATCH = 10_000;
 
+/** Runs the DELETE `text` of at most BATCH rows until it deletes fewer; resolves to the total. */
+async function inBatches(
+  pool: PostgresPoolLike,
+  schema: string,
+  text: string,
+  keepMs: number,
+): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    let count: number;
+    try {
+      count = (await pool.query(text, [keepMs])).rowCount ?? 0;
+    } catch (error) {
+      throw explain(error, schema);
+    }
+    deleted += count;
+    if (count < BATCH) return deleted;
+  }
+}
+
 /**
  * Deletes the ledger's rows older than `keepMs` (received and, when done, done before then), a
  * batch at a time, live claims excepted. Resolves to the number of rows deleted.
@@ -20,17 +40,7 @@ export async function pruneEvents(
     AND COALESCE(done_at, received_at) < now() - $1::bigint * interval '1 millisecond'
     AND (state <> 'claimed' OR lease_until <= now())
   LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`;
-  let deleted = 0;
-  for (;;) {
-    let count: number;
-    try {
-      count = (await pool.query(text, [keepMs])).rowCount ?? 0;
-    } catch (error) {
-      throw explain(error, schema);
-    }
-    deleted += count;
-    if (count < BATCH) return deleted;
-  }
+  return inBatches(pool, schema, text, keepMs);
 }
 
 /** How long `inbox.prune()` keeps rows by default: 30 days. */
@@ -50,15 +60,5 @@ export async function pruneInbox(
   SELECT event_key, scope FROM ${inbox}
   WHERE processed_at < now() - $1::bigint * interval '1 millisecond'
   LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`;
-  let deleted = 0;
-  for (;;) {
-    let count: number;
-    try {
-      count = (await pool.query(text, [keepMs])).rowCount ?? 0;
-    } catch (error) {
-      throw explain(error, schema);
-    }
-    deleted += count;
-    if (count < BATCH) return deleted;
-  }
+  return inBatches(pool, schema, text, keepMs);
 }
