@@ -95,6 +95,29 @@ describe('the waitUntil option', () => {
     }
   });
 
+  test("a request's own waitUntil that throws changes no answer either", async () => {
+    let ran = 0;
+    const violet = violetWebhooks({ secret: SECRET, ack: 'immediate' });
+    violet.on('ORDER_SHIPPED', () => void ran++);
+    const d = delivery('ORDER_SHIPPED');
+    const ctx = {
+      waitUntil: () => {
+        throw new Error('the context is gone');
+      },
+    };
+    const res = await violet.fetch(
+      new Request('https://shop.example.com/', {
+        method: 'POST',
+        headers: d.headers,
+        body: d.body,
+      }),
+      {},
+      ctx,
+    );
+    expect(res.status).toBe(200);
+    await until(() => ran === 1);
+  });
+
   test.each([42, 'after', {}])('%p is refused with a TypeError naming the option', (value) => {
     expect(() => violetWebhooks({ secret: SECRET, waitUntil: value as never })).toThrow(
       /option `waitUntil` must be a function/,

@@ -72,3 +72,22 @@ test.each([
   });
   expect(s.listenerCount('error')).toBe(1);
 });
+
+test('a stream destroyed before the read fails it at once, instead of waiting for ever', async () => {
+  const s = new PassThrough();
+  s.write(chunks[0]);
+  s.destroy();
+  await new Promise((resolve) => setImmediate(resolve)); // its 'close' has been
+  const read = readBody(streamChunks(s), {}, 1024, keys);
+  await expect(read).rejects.toMatchObject({
+    code: 'BODY_STREAM_FAILED',
+    cause: new Error('the connection closed before the body ended'),
+  });
+});
+
+test('a stream paused before the read is resumed and read whole', async () => {
+  const s = stream();
+  s.pause();
+  expect(s.readableFlowing).toBe(false);
+  expect((await readBody(streamChunks(s), {}, 1024, keys)).text).toBe(whole);
+});

@@ -8,7 +8,13 @@ export function waitUntilOf(rest: readonly unknown[]): Delivery['waitUntil'] {
   for (const arg of rest) {
     const waitUntil = (arg as { waitUntil?: unknown } | null | undefined)?.waitUntil;
     if (typeof waitUntil === 'function') {
-      return (work) => void waitUntil.call(arg, work);
+      return (work) => {
+        try {
+          waitUntil.call(arg, work);
+        } catch {
+          // The runtime refused to keep it: the work goes on all the same, and the answer stands.
+        }
+      };
     }
   }
   return undefined;

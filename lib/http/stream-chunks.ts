@@ -32,6 +32,14 @@ class StreamChunks implements AsyncIterable<Chunk>, AsyncIterator<Chunk> {
     this.stream.on('end', this.onEnd);
     this.stream.on('error', this.onError);
     this.stream.on('close', this.onClose);
+    if (this.stream.destroyed && !this.stream.readableEnded) {
+      // Gone before the pipeline read it (the sender left during an earlier middleware): its
+      // 'close' has been and will not come again.
+      this.fail(new Error('the connection closed before the body ended'));
+    } else if (this.stream.readableFlowing === false) {
+      // Paused by someone before: a 'data' listener alone would not start it.
+      this.stream.resume();
+    }
     return this;
   }
 
