@@ -68,9 +68,12 @@ describeWithSharedRedis('workerd with RedisDedupeStore through @upstash/redis', 
       });
       expect((await seen()).map((s) => s.id)).toContain(id);
       expect(await redis.get(prefix + id)).toBe('done');
-      // What the Worker's @upstash/redis sent: the claim, then the completion by script.
+      // What the Worker's @upstash/redis sent: the claim (a script, since the event has a
+      // version: SET NX PX and the entity's newest version in one step), then the completion.
       const sent = endpoint.seen.slice(from).map((s) => s.command[0]);
-      expect(sent).toEqual(expect.arrayContaining(['SET', 'EVALSHA']));
+      // (EVALSHA, with EVAL after a NOSCRIPT where Redis had not seen the script yet.)
+      expect(sent.length).toBeGreaterThanOrEqual(2);
+      expect(sent.filter((command) => command !== 'EVALSHA' && command !== 'EVAL')).toEqual([]);
       expect(await postDelivery(worker.origin, d)).toMatchObject({
         status: 200,
         body: { received: true, duplicate: true },
