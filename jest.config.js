@@ -40,6 +40,8 @@ const postgres = [
   'integration/postgres-setup-errors.test.ts',
   'integration/postgres-small-pool.test.ts',
   'integration/postgres-store.test.ts',
+  'integration/replay-processes.test.ts',
+  'integration/replay-stores.test.ts',
   'integration/stale-processes.test.ts',
 ];
 

@@ -50,6 +50,13 @@ export interface VioletWebhooksOptions {
    * processed already (through the store). `'off'`: `stale` is always undefined.
    */
   ordering?: 'flag' | 'off' | undefined;
+  /**
+   * `true`: a delivery with the same content as an earlier one (type, `x-violet-bag-id`,
+   * `x-violet-sku-id` and verified signature) under another event id is a duplicate too: a
+   * captured body sent again is not acted on. Default `false`. Needs a store that guards replays
+   * (the memory, Redis and Postgres stores).
+   */
+  replayGuard?: boolean | undefined;
   /** `false`: never answer; call `next()` on success and `next(err)` on failure. Default `true`. */
   respond?: boolean | undefined;
   /**
@@ -82,6 +89,7 @@ const KNOWN_OPTIONS = [
   'ack',
   'unknownTopics',
   'ordering',
+  'replayGuard',
   'respond',
   'queue',
   'telemetry',
@@ -135,6 +143,22 @@ function checkDedupe(value: unknown): DedupeStore | undefined {
   return store as DedupeStore;
 }
 
+/** `replayGuard`, checked against the store: one that ignores content keys would guard nothing. */
+function checkReplayGuard(value: unknown, store: DedupeStore | undefined): boolean {
+  const on = checkBoolean('', 'replayGuard', value) ?? false;
+  if (!on) return false;
+  if (store === undefined) {
+    fail('replayGuard', 'needs a de-duplication store: it cannot go with `dedupe: false`');
+  }
+  if (store.guardsReplays !== true) {
+    fail(
+      'replayGuard',
+      'needs a store that claims the content key with the event id (`guardsReplays`): MemoryDedupeStore, PostgresDedupeStore, or RedisDedupeStore on one Redis (not an ioredis Cluster)',
+    );
+  }
+  return true;
+}
+
 /** The `waitUntil` option, called so that a platform's refusal (outside a request) is not thrown. */
 function checkWaitUntil(value: unknown): ((work: Promise<unknown>) => void) | undefined {
   if (value === undefined) return undefined;
@@ -181,18 +205,20 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (limit === undefined)
     fail('limit', "must be a positive number of bytes or a string like '1mb'");
   const timeout = checkDuration('', 'timeout', o.timeout ?? undefined) ?? 9000;
+  const dedupe = checkDedupe(o.dedupe);
   return {
     secrets: checkSecrets(o.secret),
     limit,
     validation: checkChoice('', 'validation', o.validation, ['strict', 'off'] as const),
     schemas: checkSchemas('', o.schemas),
-    dedupe: checkDedupe(o.dedupe),
+    dedupe,
     timeout,
     // A claim must outlive the answer's deadline, or a retry could start while work goes on.
     leaseMs: Math.max(60_000, timeout * 2),
     ack: checkChoice('', 'ack', o.ack, ['after-listeners', 'immediate'] as const),
     unknownTopics: checkChoice('', 'unknownTopics', o.unknownTopics, ['accept', 'reject'] as const),
     ordering: checkChoice('', 'ordering', o.ordering, ['flag', 'off'] as const),
+    replayGuard: checkReplayGuard(o.replayGuard, dedupe),
     respond: checkBoolean('', 'respond', o.respond) ?? true,
     queue: checkQueue(o),
     telemetry: checkTelemetry('', o.telemetry),

@@ -228,6 +228,34 @@ describeWithPostgres('PostgresDedupeStore on a real PostgreSQL', (url) => {
       });
     });
 
+    test('content keys (replayGuard): held by another id, in flight then done; freed by a release; an install made before gets the column', async () => {
+      const store = new PostgresDedupeStore(db.pool, { schema: db.name });
+      await store.migrate();
+      await db.pool.query(`ALTER TABLE "${db.name}".violet_webhook_events DROP COLUMN replay_key`);
+      await store.migrate();
+      await store.migrate();
+      const claim = (id: string, replayKey: string) =>
+        store.claim(id, { ...LEASE, event: { ...ledgerEvent(), replayKey } });
+      const failed = await claim('r1', 'K');
+      if (failed.state !== 'new') throw new Error('unreachable');
+      expect(await claim('r2', 'K')).toEqual({ state: 'in-flight', repeats: 'r1' });
+      await store.release('r1', failed.token, { error: 'LISTENER_FAILED' });
+      const retried = await claim('r2', 'K');
+      if (retried.state !== 'new') throw new Error('unreachable');
+      // Its own id comes first: a copy of r2 is a duplicate of r2, not a replay.
+      expect(await claim('r2', 'K')).toEqual({ state: 'in-flight' });
+      await store.complete('r2', retried.token);
+      expect(await claim('r3', 'K')).toEqual({ state: 'done', repeats: 'r2' });
+      expect(await claim('r2', 'K')).toEqual({ state: 'done' });
+      // The failed one, retried by Violet under its own id: its content was processed as r2.
+      expect(await claim('r1', 'K')).toEqual({ state: 'done', repeats: 'r2' });
+      expect((await claim('r4', 'other')).state).toBe('new');
+      const { rows } = await db.pool.query<{ event_id: string }>(
+        `SELECT event_id FROM "${db.name}".violet_webhook_events WHERE replay_key = 'K' ORDER BY 1`,
+      );
+      expect(rows.map((r) => r.event_id)).toEqual(['r1', 'r2']);
+    });
+
     test('events() filters by state, type and time, and limits', async () => {
       const store = new PostgresDedupeStore(db.pool, { schema: db.name });
       await store.migrate();

@@ -12,7 +12,7 @@ import { staleScenarios, type SendTo, type StaleAnswer } from '../helpers/stale'
 function twoProcesses(env: () => Record<string, string>): () => SendTo {
   let children: Child[] = [];
   beforeAll(async () => {
-    children = [0, 1].map(() => new Child('stale-instance.ts', { SECRET, ...env() }));
+    children = [0, 1].map(() => new Child('store-instance.ts', { SECRET, ...env() }));
     await Promise.all(children.map((c) => c.ready));
   }, 30_000);
   afterAll(async () => {

@@ -177,3 +177,83 @@ describe('MemoryDedupeStore versions', () => {
     expect(await store.claim('c2', event('c', 1000))).toMatchObject({ stale: true });
   });
 });
+
+describe('MemoryDedupeStore content keys (replayGuard)', () => {
+  const content = (replayKey: string) => ({
+    ...lease,
+    event: {
+      type: 'ORDER_UPDATED',
+      sourceEventId: undefined,
+      orderId: 1,
+      bagId: 2,
+      entityId: '1',
+      body: '',
+      replayKey,
+    },
+  });
+
+  test.each(['promises', 'synchronous'] as const)(
+    'a content key held by another event id: in flight, then done, naming it (%s)',
+    async (path) => {
+      const store = new MemoryDedupeStore();
+      const now = store.synchronous();
+      if (now === undefined) throw new Error('no synchronous path');
+      const claim = async (id: string, key: string) =>
+        path === 'promises' ? store.claim(id, content(key)) : now.claim(id, content(key));
+      const first = await claim('a', 'K');
+      if (first.state !== 'new') throw new Error('unreachable');
+      expect(await claim('b', 'K')).toEqual({ state: 'in-flight', repeats: 'a' });
+      expect(await claim('a', 'K')).toEqual({ state: 'in-flight' });
+      expect((await claim('c', 'other')).state).toBe('new');
+      if (path === 'promises') await store.complete('a', first.token, { replayKey: 'K' });
+      else now.complete('a', first.token);
+      expect(await claim('b', 'K')).toEqual({ state: 'done', repeats: 'a' });
+      expect(await claim('a', 'K')).toEqual({ state: 'done' });
+    },
+  );
+
+  test('a release frees the content key; so does the end of a lease, and of ttlMs once done', async () => {
+    jest.useFakeTimers({ now: 0 });
+    const store = new MemoryDedupeStore({ ttlMs: 5000 });
+    const failed = await store.claim('a', content('K'));
+    if (failed.state !== 'new') throw new Error('unreachable');
+    await store.release('a', failed.token);
+    const retried = await store.claim('b', content('K'));
+    expect(retried.state).toBe('new');
+    // b's holder dies: past its lease, the content is free again.
+    jest.setSystemTime(lease.leaseMs + 1);
+    const next = await store.claim('c', content('K'));
+    if (next.state !== 'new') throw new Error('unreachable');
+    await store.complete('c', next.token);
+    expect(await store.claim('d', content('K'))).toEqual({ state: 'done', repeats: 'c' });
+    jest.setSystemTime(lease.leaseMs + 1 + 5001);
+    expect((await store.claim('d', content('K'))).state).toBe('new');
+  });
+
+  test('a stale holder of the content key cannot complete or release it', async () => {
+    jest.useFakeTimers({ now: 0 });
+    const store = new MemoryDedupeStore();
+    const old = await store.claim('a', content('K'));
+    jest.setSystemTime(lease.leaseMs + 1);
+    const taken = await store.claim('b', content('K'));
+    if (old.state !== 'new' || taken.state !== 'new') throw new Error('unreachable');
+    await store.release('a', old.token);
+    expect(await store.claim('c', content('K'))).toEqual({ state: 'in-flight', repeats: 'b' });
+    await store.complete('a', old.token);
+    expect(await store.claim('c', content('K'))).toEqual({ state: 'in-flight', repeats: 'b' });
+  });
+
+  test('each event also holds its content key: `max` counts both', async () => {
+    const store = new MemoryDedupeStore({ max: 4 });
+    for (const id of ['a', 'b']) {
+      const claim = await store.claim(id, content(`K${id}`));
+      if (claim.state !== 'new') throw new Error('unreachable');
+      await store.complete(id, claim.token);
+    }
+    expect(store.size).toBe(4);
+    const third = await store.claim('c', content('Kc'));
+    expect(third.state).toBe('new');
+    expect(store.size).toBe(4);
+    expect((await store.claim('a', content('Ka'))).state).toBe('new');
+  });
+});

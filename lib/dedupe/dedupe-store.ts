@@ -14,10 +14,14 @@ export type ClaimResult =
    * version of the same entity was processed already.
    */
   | { readonly state: 'new'; readonly token: string; readonly stale?: boolean | undefined }
-  /** Another delivery of the same event holds a live claim (here or on another instance). */
-  | { readonly state: 'in-flight' }
-  /** The event was processed already. */
-  | { readonly state: 'done' };
+  /**
+   * Another delivery of the same event holds a live claim (here or on another instance).
+   * `repeats`: the claim was refused for its content (`ClaimedEvent.replayKey`), held by this
+   * other event id.
+   */
+  | { readonly state: 'in-flight'; readonly repeats?: string | undefined }
+  /** The event was processed already; `repeats`: its content was, under this other event id. */
+  | { readonly state: 'done'; readonly repeats?: string | undefined };
 
 /**
  * What the pipeline passes with each claim.
@@ -57,6 +61,13 @@ export interface ClaimedEvent {
    * answers `stale` from it, and records it when the claim is completed.
    */
   readonly version?: EventVersion | undefined;
+  /**
+   * With `replayGuard`: the delivery's content (type, bag and SKU headers, verified signature).
+   * A store that guards replays ({@link DedupeStore.guardsReplays}) claims it with the event id
+   * in the same atomic step, and answers `done` or `in-flight` with `repeats` while another
+   * event id holds it.
+   */
+  readonly replayKey?: string | undefined;
 }
 
 /**
@@ -71,6 +82,8 @@ export interface CompleteDetails {
    * older one claimed after this is stale. A store keeps the newest per key.
    */
   readonly version?: EventVersion | undefined;
+  /** The content key the claim was taken with (`ClaimedEvent.replayKey`): processed too. */
+  readonly replayKey?: string | undefined;
 }
 
 /**
@@ -82,6 +95,8 @@ export interface CompleteDetails {
 export interface ReleaseDetails {
   /** A `VioletWebhookError` code (`LISTENER_FAILED`, `QUEUE_UNAVAILABLE`, ...). */
   readonly error?: string | undefined;
+  /** The content key the claim was taken with (`ClaimedEvent.replayKey`): released too. */
+  readonly replayKey?: string | undefined;
 }
 
 /**
@@ -126,6 +141,12 @@ export interface DedupeStore {
    * }
    */
   synchronous?(): SynchronousDedupe | undefined;
+  /**
+   * `true` when `claim` honours `ClaimedEvent.replayKey` (claims the content with the event id,
+   * atomically), as `complete` and `release` do its key. The middleware's `replayGuard` option
+   * needs it: a store without it is refused when the middleware is made.
+   */
+  readonly guardsReplays?: boolean | undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   type ClaimResult,
   type CompleteDetails,
   type DedupeStore,
+  type ReleaseDetails,
   type SynchronousDedupe,
 } from './dedupe-store';
 
@@ -25,12 +26,21 @@ export interface MemoryDedupeStoreOptions {
 }
 
 interface Entry {
+  /** The key in the map: an event id, or a content key (`REPLAY` and `replayKey`). */
   readonly eventId: string;
   token: string | undefined; // undefined once done
   expiresAt: number;
   /** Where the newest write of this id sits in the ring; older slots of it are stale. */
   slot: number;
+  /**
+   * With `replayGuard`: an event's content key, and a content key's event id (claimed together,
+   * with one token).
+   */
+  pair: string | undefined;
 }
+
+/** Content keys share the map with event ids, which never start with this. */
+const REPLAY = '\u0000replay:';
 
 /** The newest processed version of an entity, and until when it is remembered. */
 interface Version {
@@ -80,7 +90,13 @@ export class MemoryDedupeStore implements DedupeStore {
     this.ring = new Array<Entry | undefined>(2 * max);
   }
 
-  /** Number of ids held now (claims and processed ids), for monitoring. */
+  /** Claims `replayKey` with the event id in the same step (`replayGuard`). */
+  readonly guardsReplays = true;
+
+  /**
+   * Number of ids held now (claims and processed ids), for monitoring; with `replayGuard`, each
+   * event's content key counts as one more (so `max` holds half as many events).
+   */
   get size(): number {
     return this.entries.size;
   }
@@ -94,8 +110,11 @@ export class MemoryDedupeStore implements DedupeStore {
     return RESOLVED;
   }
 
-  release(eventId: string, token: string): Promise<void> {
-    if (this.holds(eventId, token)) this.entries.delete(eventId);
+  release(eventId: string, token: string, _details?: ReleaseDetails): Promise<void> {
+    if (!this.holds(eventId, token)) return RESOLVED;
+    const pair = this.entries.get(eventId)?.pair;
+    this.entries.delete(eventId);
+    if (pair !== undefined && this.entries.get(pair)?.token === token) this.entries.delete(pair);
     return RESOLVED;
   }
 
@@ -117,8 +136,21 @@ export class MemoryDedupeStore implements DedupeStore {
     if (entry !== undefined && entry.expiresAt > now) {
       return entry.token === undefined ? DONE : IN_FLIGHT;
     }
+    const replayKey = options.event?.replayKey;
+    const content = replayKey === undefined ? undefined : REPLAY + replayKey;
+    if (content !== undefined) {
+      const held = this.entries.get(content);
+      if (held !== undefined && held.expiresAt > now && held.pair !== eventId) {
+        const repeats = held.pair;
+        return held.token === undefined
+          ? { state: 'done', repeats }
+          : { state: 'in-flight', repeats };
+      }
+    }
     const token = `${++this.counter}`;
-    this.write(eventId, token, now + (this.leaseMs ?? options.leaseMs));
+    const leaseEnd = now + (this.leaseMs ?? options.leaseMs);
+    this.write(eventId, token, leaseEnd, content);
+    if (content !== undefined) this.write(content, token, leaseEnd, eventId);
     const version = options.event?.version;
     if (version === undefined) return { state: 'new', token };
     const newest = this.versions.get(version.key);
@@ -130,7 +162,11 @@ export class MemoryDedupeStore implements DedupeStore {
   private completeNow(eventId: string, token: string, details?: CompleteDetails): void {
     if (!this.holds(eventId, token)) return;
     const now = Date.now();
-    this.write(eventId, undefined, now + this.ttlMs);
+    const pair = this.entries.get(eventId)?.pair;
+    this.write(eventId, undefined, now + this.ttlMs, pair);
+    if (pair !== undefined && this.entries.get(pair)?.token === token) {
+      this.write(pair, undefined, now + this.ttlMs, eventId);
+    }
     const version = details?.version;
     if (version !== undefined) this.processed(version.key, version.at, now);
   }
@@ -154,17 +190,23 @@ export class MemoryDedupeStore implements DedupeStore {
     return this.entries.get(eventId)?.token === token;
   }
 
-  private write(eventId: string, token: string | undefined, expiresAt: number): void {
+  private write(
+    eventId: string,
+    token: string | undefined,
+    expiresAt: number,
+    pair: string | undefined,
+  ): void {
     if (this.used === this.ring.length) this.dropOldest();
     const slot = this.head;
     let entry = this.entries.get(eventId);
     if (entry === undefined) {
-      entry = { eventId, token, expiresAt, slot };
+      entry = { eventId, token, expiresAt, slot, pair };
       this.entries.set(eventId, entry);
     } else {
       entry.token = token;
       entry.expiresAt = expiresAt;
       entry.slot = slot;
+      entry.pair = pair;
     }
     this.ring[slot] = entry;
     this.head = (slot + 1) % this.ring.length;

@@ -8,7 +8,9 @@ import {
   type ClaimResult,
   type CompleteDetails,
   type DedupeStore,
+  type ReleaseDetails,
 } from './dedupe-store';
+import type { EventVersion } from '../receive/event-version';
 import {
   luaScript,
   redisCommands,
@@ -29,7 +31,7 @@ export interface RedisDedupeStoreOptions {
   /**
    * Key prefix. Default `'violet-webhooks:event:'`. Each entity's newest processed version
    * (`event.stale`) is kept under the same prefix, `event:` replaced by `version:` (else with
-   * `version:` added).
+   * `version:` added), and each event's content key (`replayGuard`) likewise under `replay:`.
    */
   prefix?: string | undefined;
   /** How long a processed id is remembered. Default 25 hours (Violet retries for 24). */
@@ -75,6 +77,43 @@ const DOWN = new Set(['reconnecting', 'close', 'end']);
 /** ioredis states before a connection is ready: the first time, worth waiting for. */
 const STARTING = new Set(['wait', 'connecting', 'connect']);
 
+// With a content key (replayGuard): the event id and its content are claimed in one step. The
+// content key holds `<lease:token or done>|<event id>`; held by another event id, the answer is
+// 'replay:done:<id>' or 'replay:in-flight:<id>'. KEYS: event, content, and the version key when
+// the event has a version; ARGV: lease:token, lease ms, event id.
+const CLAIM_GUARDED = luaScript(`local current = redis.call('GET', KEYS[1])
+if current then return current end
+local held = redis.call('GET', KEYS[2])
+if held then
+  local bar = string.find(held, '|', 1, true)
+  local owner = string.sub(held, bar + 1)
+  if owner ~= ARGV[3] then
+    if string.sub(held, 1, bar - 1) == '${DONE}' then return 'replay:done:' .. owner end
+    return 'replay:in-flight:' .. owner
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[1] .. '|' .. ARGV[3], 'PX', ARGV[2])
+if KEYS[3] then return 'new:' .. (redis.call('GET', KEYS[3]) or '') end
+return 'new:'`);
+// KEYS: event, content, version (optional); ARGV: lease:token, ttl ms, event id, version ms.
+const COMPLETE_GUARDED = luaScript(`if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], '${DONE}', 'PX', ARGV[2])
+if redis.call('GET', KEYS[2]) == ARGV[1] .. '|' .. ARGV[3] then
+  redis.call('SET', KEYS[2], '${DONE}|' .. ARGV[3], 'PX', ARGV[2])
+end
+if KEYS[3] then
+  local newest = redis.call('GET', KEYS[3])
+  if not newest or tonumber(newest) < tonumber(ARGV[4]) then newest = ARGV[4] end
+  redis.call('SET', KEYS[3], newest, 'PX', ARGV[2])
+end
+return 1`);
+// KEYS: event, content; ARGV: lease:token, event id.
+const RELEASE_GUARDED = luaScript(`if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+if redis.call('GET', KEYS[2]) == ARGV[1] .. '|' .. ARGV[2] then redis.call('DEL', KEYS[2]) end
+return 1`);
+
 const NEW_CLAIM_RETRIES = 3;
 
 /**
@@ -95,8 +134,15 @@ const NEW_CLAIM_RETRIES = 3;
  * const violet = violetWebhooks({ secret, dedupe: new RedisDedupeStore(Redis.fromEnv()) });
  */
 export class RedisDedupeStore implements DedupeStore {
+  /**
+   * Claims `replayKey` with the event id in the same step (`replayGuard`); not on an ioredis
+   * Cluster, whose slots part the two keys.
+   */
+  readonly guardsReplays: boolean;
+
   private readonly prefix: string;
   private readonly versionPrefix: string;
+  private readonly replayPrefix: string;
   private readonly ttlMs: number;
   private readonly leaseMs: number | undefined;
   private readonly commandTimeoutMs: number;
@@ -122,9 +168,14 @@ export class RedisDedupeStore implements DedupeStore {
     const owner = 'RedisDedupeStore';
     checkKeys(owner, options, ['prefix', 'ttlMs', 'leaseMs', 'commandTimeoutMs']);
     this.prefix = checkString(owner, 'prefix', options.prefix, false) ?? 'violet-webhooks:event:';
-    this.versionPrefix = this.prefix.endsWith('event:')
-      ? `${this.prefix.slice(0, -'event:'.length)}version:`
-      : `${this.prefix}version:`;
+    const beside = (name: string) =>
+      this.prefix.endsWith('event:')
+        ? `${this.prefix.slice(0, -'event:'.length)}${name}:`
+        : `${this.prefix}${name}:`;
+    this.versionPrefix = beside('version');
+    this.replayPrefix = beside('replay');
+    // On a Cluster the event key and the content key are in different slots: no one step.
+    this.guardsReplays = commands.multiKey;
     this.ttlMs = checkDuration(owner, 'ttlMs', options.ttlMs) ?? DEFAULT_TTL_MS;
     this.leaseMs = checkDuration(owner, 'leaseMs', options.leaseMs);
     this.commandTimeoutMs =
@@ -147,6 +198,10 @@ export class RedisDedupeStore implements DedupeStore {
     const key = this.prefix + eventId;
     const token = randomUUID();
     const version = options.event?.version;
+    const replayKey = options.event?.replayKey;
+    if (replayKey !== undefined && this.commands.multiKey) {
+      return this.claimGuarded(eventId, key, token, options.leaseMs, replayKey, version);
+    }
     if (version !== undefined && this.commands.multiKey) {
       return this.claimVersioned(eventId, key, token, options.leaseMs, version.key, version.at);
     }
@@ -170,6 +225,17 @@ export class RedisDedupeStore implements DedupeStore {
   async complete(eventId: string, token: string, details?: CompleteDetails): Promise<void> {
     const key = this.prefix + eventId;
     const version = details?.version;
+    const replayKey = details?.replayKey;
+    if (replayKey !== undefined && this.commands.multiKey) {
+      const keys = [key, this.replayPrefix + replayKey];
+      const args: (string | number)[] = [LEASE + token, this.ttlMs, eventId];
+      if (version !== undefined) {
+        keys.push(this.versionPrefix + version.key);
+        args.push(Math.trunc(version.at));
+      }
+      await this.command(() => this.commands.run(COMPLETE_GUARDED, keys, args));
+      return;
+    }
     if (version !== undefined && this.commands.multiKey) {
       const versionKey = this.versionPrefix + version.key;
       await this.command(() =>
@@ -184,8 +250,55 @@ export class RedisDedupeStore implements DedupeStore {
     await this.command(() => this.commands.run(COMPLETE, [key], [LEASE + token, this.ttlMs]));
   }
 
-  async release(eventId: string, token: string): Promise<void> {
-    await this.command(() => this.commands.run(RELEASE, [this.prefix + eventId], [LEASE + token]));
+  async release(eventId: string, token: string, details?: ReleaseDetails): Promise<void> {
+    const key = this.prefix + eventId;
+    const replayKey = details?.replayKey;
+    if (replayKey !== undefined && this.commands.multiKey) {
+      const keys = [key, this.replayPrefix + replayKey];
+      await this.command(() => this.commands.run(RELEASE_GUARDED, keys, [LEASE + token, eventId]));
+      return;
+    }
+    await this.command(() => this.commands.run(RELEASE, [key], [LEASE + token]));
+  }
+
+  /**
+   * A claim of the event id and its content key in one script (`replayGuard`), which also reads
+   * the entity's newest processed version when the event has one.
+   */
+  private async claimGuarded(
+    eventId: string,
+    key: string,
+    token: string,
+    leaseMs: number,
+    replayKey: string,
+    version: EventVersion | undefined,
+  ): Promise<ClaimResult> {
+    const keys = [key, this.replayPrefix + replayKey];
+    if (version !== undefined) keys.push(this.versionPrefix + version.key);
+    const answer = await this.command(
+      () =>
+        this.commands.run(CLAIM_GUARDED, keys, [LEASE + token, this.leaseMs ?? leaseMs, eventId]),
+      // A claim taken after its delivery was answered 503 would hold both keys for a lease.
+      (late) => {
+        if (String(late).startsWith('new:')) {
+          this.release(eventId, token, { replayKey }).catch(() => undefined);
+        }
+      },
+    );
+    const value = answer === null || answer === undefined ? '' : String(answer);
+    if (value.startsWith('new:')) {
+      if (version === undefined) return { state: 'new', token };
+      const newest = value.slice('new:'.length);
+      return { state: 'new', token, stale: newest !== '' && Number(newest) > version.at };
+    }
+    if (value.startsWith('replay:done:')) {
+      return { state: 'done', repeats: value.slice('replay:done:'.length) };
+    }
+    if (value.startsWith('replay:in-flight:')) {
+      return { state: 'in-flight', repeats: value.slice('replay:in-flight:'.length) };
+    }
+    if (value === DONE) return { state: 'done' };
+    return { state: 'in-flight' };
   }
 
   /**

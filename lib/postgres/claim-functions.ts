@@ -6,26 +6,58 @@
  * it). Rows are taken in the order given, which the caller sorts. An event's version (its entity
  * and `date_last_modified`) is recorded with its claim and counts once the event is done: a
  * claim is stale when a done event of the same entity has a newer one, so a completion records
- * the version in the same statement that marks it done. The claim of earlier versions (ten
- * arguments) is left in place by a migration, so that instances not yet upgraded keep working
- * during a rolling deploy.
+ * the version in the same statement that marks it done. With `replayGuard`, an event's content
+ * key is recorded with its claim too, and a claim is refused while another event id with the same
+ * key is claimed or done: claims of one key wait for each other on a transaction-scoped advisory
+ * lock, all of a batch's taken first, in one order, before any row. The claims of earlier
+ * versions (ten and twelve arguments) are left in place by a migration, so that instances not
+ * yet upgraded keep working during a rolling deploy.
  */
+/** The first key of the claims' advisory locks: the second is the content key's hash. */
+const REPLAY_LOCK_CLASS = 0x76696f6c; // 'viol'
+
 export function claimFunctionsSql(schema: string, events: string): string {
   const fn = (name: string) => `"${schema}".violet_webhook_${name}`;
   return `-- A new claim answers 'new', or with a version (p_version_keys[i] not null) 'new:stale' when a
--- done event of the same entity has a newer version, else 'new:fresh'.
+-- done event of the same entity has a newer version, else 'new:fresh'. A content key
+-- (p_replay_keys[i] not null) held by another event id answers 'replay:done:<its id>' or
+-- 'replay:in-flight:<its id>', and claims nothing.
 CREATE OR REPLACE FUNCTION ${fn('claim')}(p_event_ids text[], p_source_event_ids text[],
   p_types text[], p_order_ids bigint[], p_bag_ids bigint[], p_entity_ids text[], p_tokens text[],
   p_lease_ms bigint[], p_bodies text[], p_keep_done_ms bigint, p_version_keys text[],
-  p_versions_ms bigint[]) RETURNS text[]
+  p_versions_ms bigint[], p_replay_keys text[]) RETURNS text[]
 LANGUAGE plpgsql AS $$
 DECLARE
   states text[] := '{}';
   current_state text;
   claimed_version timestamptz;
   is_stale boolean;
+  lock_key integer;
+  holder record;
 BEGIN
+  FOR lock_key IN SELECT DISTINCT hashtext(k) FROM unnest(p_replay_keys) AS k
+    WHERE k IS NOT NULL ORDER BY 1 LOOP
+    PERFORM pg_advisory_xact_lock(${REPLAY_LOCK_CLASS}, lock_key);
+  END LOOP;
   FOR i IN 1 .. coalesce(array_length(p_event_ids, 1), 0) LOOP
+    IF p_replay_keys[i] IS NOT NULL THEN
+      -- A live claim or a done event of another id with the same content; the event's own row
+      -- comes first: done or in flight under its own id, it answers so below.
+      SELECT e.event_id, e.state INTO holder FROM ${events} AS e
+      WHERE e.replay_key = p_replay_keys[i] AND e.event_id <> p_event_ids[i]
+        AND ((e.state = 'claimed' AND e.lease_until > now())
+          OR (e.state = 'done' AND e.done_at > now() - p_keep_done_ms * interval '1 millisecond'))
+        AND NOT EXISTS (SELECT 1 FROM ${events} AS own WHERE own.event_id = p_event_ids[i]
+          AND ((own.state = 'claimed' AND own.lease_until > now())
+            OR (own.state = 'done'
+              AND own.done_at > now() - p_keep_done_ms * interval '1 millisecond')))
+      ORDER BY e.state = 'done' DESC LIMIT 1;
+      IF FOUND THEN
+        states := array_append(states, CASE WHEN holder.state = 'done' THEN 'replay:done:'
+          ELSE 'replay:in-flight:' END || holder.event_id);
+        CONTINUE;
+      END IF;
+    END IF;
     claimed_version := NULL;
     is_stale := NULL;
     IF p_version_keys[i] IS NOT NULL THEN
@@ -35,10 +67,10 @@ BEGIN
     END IF;
     LOOP
       INSERT INTO ${events} (event_id, source_event_id, type, order_id, bag_id, entity_id, state,
-        token, lease_until, body, version_key, version, stale)
+        token, lease_until, body, version_key, version, stale, replay_key)
       VALUES (p_event_ids[i], p_source_event_ids[i], p_types[i], p_order_ids[i], p_bag_ids[i],
         p_entity_ids[i], 'claimed', p_tokens[i], now() + p_lease_ms[i] * interval '1 millisecond',
-        p_bodies[i], p_version_keys[i], claimed_version, is_stale)
+        p_bodies[i], p_version_keys[i], claimed_version, is_stale, p_replay_keys[i])
       ON CONFLICT (event_id) DO NOTHING;
       IF FOUND THEN
         current_state := 'new';
@@ -48,7 +80,8 @@ BEGIN
       UPDATE ${events} AS e SET state = 'claimed', token = p_tokens[i],
         lease_until = now() + p_lease_ms[i] * interval '1 millisecond',
         attempts = e.attempts + 1, done_at = NULL, body = COALESCE(p_bodies[i], e.body),
-        version_key = p_version_keys[i], version = claimed_version, stale = is_stale
+        version_key = p_version_keys[i], version = claimed_version, stale = is_stale,
+        replay_key = p_replay_keys[i]
       WHERE e.event_id = p_event_ids[i] AND (e.state = 'failed'
         OR (e.state = 'claimed' AND e.lease_until <= now())
         OR (e.state = 'done' AND e.done_at <= now() - p_keep_done_ms * interval '1 millisecond'));

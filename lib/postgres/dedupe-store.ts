@@ -87,6 +87,8 @@ interface CompleteRequest {
 export class PostgresDedupeStore implements DedupeStore {
   /** The schema that holds the tables. */
   readonly schema: string;
+  /** Claims `replayKey` with the event id in the same statement (`replayGuard`). */
+  readonly guardsReplays = true;
   private readonly leaseMs: number | undefined;
   private readonly keepDoneMs: number;
   private readonly keepBody: boolean;
@@ -110,7 +112,7 @@ export class PostgresDedupeStore implements DedupeStore {
     this.keepBody = checkBoolean(owner, 'keepBody', options.keepBody) ?? false;
     this.timeoutMs = checkDuration(owner, 'queryTimeoutMs', options.queryTimeoutMs) ?? 2000;
     const fn = `"${this.schema}".violet_webhook_`;
-    const claimText = `SELECT ${fn}claim($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS states`;
+    const claimText = `SELECT ${fn}claim($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS states`;
     const completeText = `SELECT ${fn}complete($1, $2)`;
     this.releaseText = `SELECT ${fn}release($1, $2, $3)`;
     this.claims = new Batcher(async (requests) => {
@@ -130,6 +132,7 @@ export class PostgresDedupeStore implements DedupeStore {
         this.keepDoneMs,
         column((r) => r.event?.version?.key ?? null),
         column((r) => (r.event?.version === undefined ? null : Math.trunc(r.event.version.at))),
+        column((r) => r.event?.replayKey ?? null),
       ]);
       const states = (rows[0] as { states?: string[] } | undefined)?.states ?? [];
       const byRequest: string[] = [];
@@ -155,6 +158,12 @@ export class PostgresDedupeStore implements DedupeStore {
       this.holding(token, leaseEnd);
       if (state === 'new') return { state: 'new', token };
       return { state: 'new', token, stale: state === 'new:stale' };
+    }
+    if (state.startsWith('replay:done:')) {
+      return { state: 'done', repeats: state.slice('replay:done:'.length) };
+    }
+    if (state.startsWith('replay:in-flight:')) {
+      return { state: 'in-flight', repeats: state.slice('replay:in-flight:'.length) };
     }
     // Not taken: done, or held by another delivery.
     return state === 'done' ? { state: 'done' } : { state: 'in-flight' };

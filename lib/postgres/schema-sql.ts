@@ -88,6 +88,10 @@ ALTER TABLE ${events} ADD COLUMN IF NOT EXISTS version timestamptz;
 ALTER TABLE ${events} ADD COLUMN IF NOT EXISTS stale boolean;
 CREATE INDEX IF NOT EXISTS violet_webhook_events_version
   ON ${events} (version_key, version) WHERE state = 'done' AND version_key IS NOT NULL;
+-- replayGuard: each event's content (type, bag and SKU headers, verified signature).
+ALTER TABLE ${events} ADD COLUMN IF NOT EXISTS replay_key text;
+CREATE INDEX IF NOT EXISTS violet_webhook_events_replay
+  ON ${events} (replay_key) WHERE replay_key IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS ${inbox} (
   event_key text NOT NULL,

@@ -12,8 +12,10 @@ import {
   claimEvent,
   claimEventNow,
   completeNow,
+  isDuplicate,
   settleClaim,
   type Claim,
+  type ClaimSettings,
   type Ordering,
 } from './claim-event';
 import type { Delivery } from './delivery';
@@ -22,6 +24,7 @@ import type { DeliveryQueue } from './delivery-queue';
 import { emitError } from './emit-error';
 import { eventFromBody, type EventRules } from './event-from-body';
 import { readBody } from './read-body';
+import { replayKey } from './replay-key';
 import type { DeliveryTelemetry, Telemetry } from './telemetry';
 import { DUPLICATE, RECEIVED, errorResult, type ReceiveResult } from './result';
 import { TIMED_OUT, settleWithin } from './settle-within';
@@ -42,6 +45,8 @@ export interface PipelineConfig {
   readonly ack: 'after-listeners' | 'immediate';
   readonly unknownTopics: 'accept' | 'reject';
   readonly ordering: Ordering;
+  /** Also a duplicate: the same content (type, bag, SKU, signature) under another event id. */
+  readonly replayGuard: boolean;
   readonly queue: DeliveryQueue | undefined;
   readonly telemetry: Telemetry | undefined;
   /** Where work after the answer goes when the delivery brings no `waitUntil` of its own. */
@@ -72,6 +77,8 @@ export class Pipeline {
   private readonly queue: DeliveryQueue | undefined;
   /** The store's claim and completion without a promise, when it offers them (the memory store). */
   private readonly now: SynchronousDedupe | undefined;
+  /** What every claim is taken with; with `replayGuard`, each delivery adds its content key. */
+  private readonly claimSettings: ClaimSettings;
 
   constructor(
     private readonly options: PipelineConfig,
@@ -85,6 +92,11 @@ export class Pipeline {
     this.keys = options.secrets.map(secretKey);
     this.queue = options.queue;
     this.now = options.dedupe?.synchronous?.();
+    this.claimSettings = {
+      leaseMs: options.leaseMs,
+      ordering: options.ordering,
+      replayKey: undefined,
+    };
   }
 
   /** To be called whenever listeners are added or removed. */
@@ -139,17 +151,22 @@ export class Pipeline {
       event = built.event;
       t?.event(event);
       onEvent?.(event);
-      // 9. The claim on the event id, which also says whether a newer version was processed.
+      // 9. The claim on the event id (and, with replayGuard, on its content), which also says
+      // whether a newer version was processed.
       const store = this.options.dedupe;
-      const { leaseMs, ordering } = this.options;
+      const settings = this.options.replayGuard
+        ? { ...this.claimSettings, replayKey: replayKey(h, raw.digests[secretIndex]) }
+        : this.claimSettings;
       const claim =
         store === undefined
           ? undefined
           : this.now !== undefined
-            ? claimEventNow(store, this.now, event, raw.text, leaseMs, ordering)
-            : await claimEvent(store, event, raw.text, leaseMs, ordering);
-      if (claim === 'done') {
-        debug('duplicate %s %s', eventType, h.eventId);
+            ? claimEventNow(store, this.now, event, raw.text, settings)
+            : await claimEvent(store, event, raw.text, settings);
+      if (isDuplicate(claim)) {
+        if (claim.repeats === undefined) debug('duplicate %s %s', eventType, h.eventId);
+        else
+          debug('duplicate %s %s: repeats %s (replayGuard)', eventType, h.eventId, claim.repeats);
         return { status: 200, body: DUPLICATE, event };
       }
       if (claim?.stale !== undefined) {

@@ -1,12 +1,15 @@
 // One instance of an app whose store (STORE: `redis` or `postgres`) is shared with other
-// processes, for the event.stale tests. Prints `LISTENING <port>` once up, and
-// `STALE <id> <true|false|undefined>` from its listener, which throws for ids starting `fail-`.
+// processes, for the event.stale and replayGuard tests (REPLAY_GUARD=1). Prints `LISTENING
+// <port>` once up, `STALE <id> <true|false|undefined>` from its listener, which waits SLOW_MS for
+// ids starting `slow-` and throws for ids starting `fail-`, and `ERROR <message>` on 'error'.
 import express from 'express';
 import Redis from 'ioredis';
 import pg from 'pg';
 import { violetWebhooks, type DedupeStore } from '../../../lib';
 import { PostgresDedupeStore } from '../../../lib/postgres';
 import { RedisDedupeStore } from '../../../lib/redis';
+import { SLOW_MS } from '../replay';
+import { sleep } from '../wait';
 
 const say = (line: string) => void process.stdout.write(`${line}\n`);
 
@@ -20,12 +23,17 @@ function store(): DedupeStore {
   return new PostgresDedupeStore(pool, { schema: process.env.SCHEMA });
 }
 
-const violet = violetWebhooks({ secret: process.env.SECRET ?? '', dedupe: store() });
-violet.on('*', (event) => {
+const violet = violetWebhooks({
+  secret: process.env.SECRET ?? '',
+  dedupe: store(),
+  replayGuard: process.env.REPLAY_GUARD === '1',
+});
+violet.on('*', async (event) => {
   say(`STALE ${event.id} ${String(event.stale)}`);
+  if (event.id.startsWith('slow-')) await sleep(SLOW_MS);
   if (event.id.startsWith('fail-')) throw new Error('listener failed');
 });
-violet.on('error', () => undefined);
+violet.on('error', (error) => say(`ERROR ${error.message}`));
 
 const app = express();
 app.post('/webhooks/violet', violet);
