@@ -5,7 +5,7 @@
 //                                the middleware compiles nothing
 //   lib/generated/version.ts     the package's name and version, from package.json (telemetry
 //                                names its tracer and meter with them)
-//   README.md                    the event-type table, between its two marker comments
+//   README.md                    the list of event types, between its two marker comments
 // `--check` writes nothing and fails when a committed file is stale.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -112,15 +112,13 @@ async function readme(current) {
   const start = current.indexOf(START);
   const end = current.indexOf(END);
   if (start === -1 || end < start) throw new Error(`README.md lacks the markers ${START} … ${END}`);
-  const rows = schemas.map(
-    (s) =>
-      `| ${s.label} | \`${s.family}\` | \`${s.schema.title}\` | ${s.types.map(typeCell).join(', ')} |`,
-  );
-  const table = [
-    '| family | field | payload type | event types |',
-    '| --- | --- | --- | --- |',
-    ...rows,
-  ].join('\n');
+  // A list, not a table: one family's types make a long line, and a table pads every row to it.
+  const table = schemas
+    .map(
+      (s) =>
+        `- ${s.label} (\`event.${s.family}\`: \`${s.schema.title}\`): ${s.types.map(typeCell).join(', ')}`,
+    )
+    .join('\n');
   const text = `${current.slice(0, start)}${START}\n\n${table}\n\n${current.slice(end)}`;
   const config = (await prettier.resolveConfig(join(root, 'README.md'))) ?? {};
   return prettier.format(text, { ...config, parser: 'markdown' });
@@ -143,7 +141,7 @@ const outputs = [
   [join(outDir, 'payloads.ts'), 'lib/generated/payloads.ts', await payloadTypes()],
   [join(outDir, 'validators.ts'), 'lib/generated/validators.ts', await validators()],
   [join(outDir, 'version.ts'), 'lib/generated/version.ts', await versionModule()],
-  [readmePath, "README.md's event-type table", await readme(currentReadme)],
+  [readmePath, "README.md's list of event types", await readme(currentReadme)],
 ];
 const check = process.argv.includes('--check');
 let stale = false;
