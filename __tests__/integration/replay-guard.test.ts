@@ -8,6 +8,7 @@ import {
   type ClaimOptions,
   type ClaimResult,
   type DedupeStore,
+  type QueuedDelivery,
 } from '../../lib';
 import { RedisDedupeStore } from '../../lib/redis';
 import { appWith, deliver, EXPRESS_VERSIONS } from '../helpers/apps';
@@ -130,5 +131,83 @@ describe('replayGuard: what the middleware refuses when it is made', () => {
     expect(new MemoryDedupeStore().guardsReplays).toBe(true);
     expect(create({ replayGuard: true })).not.toThrow();
     expect(create({ replayGuard: false, dedupe: false })).not.toThrow();
+  });
+});
+
+describe('replayGuard through violet.fetch and receive(), and with ack: immediate', () => {
+  test('violet.fetch: a copy under a new id is a duplicate; receive() shares the same claims', async () => {
+    const violet = violetWebhooks({ secret: SECRET, replayGuard: true });
+    const { calls, listener } = recorder();
+    violet.on('ORDER_UPDATED', listener);
+    const first = delivery('ORDER_UPDATED', { payload: ownOrder(), eventId: 'fetch-1' });
+    const post = (d: typeof first) =>
+      violet.fetch(
+        new Request('https://shop.example.com/webhooks/violet', {
+          method: 'POST',
+          headers: d.headers,
+          body: d.body,
+        }),
+      );
+    expect((await post(first)).status).toBe(200);
+    const copy = await post(underId(first, 'fetch-2'));
+    expect(await copy.json()).toEqual({ received: true, duplicate: true });
+    const viaReceive = await violet.receive(underId(first, 'receive-3'));
+    expect(viaReceive).toMatchObject({ status: 200, body: { received: true, duplicate: true } });
+    expect(calls).toHaveLength(1);
+  });
+
+  test("ack: 'immediate': a listener that fails after the answer releases the content for a copy", async () => {
+    const kept: Promise<unknown>[] = [];
+    const violet = violetWebhooks({
+      secret: SECRET,
+      replayGuard: true,
+      ack: 'immediate',
+      waitUntil: (work) => void kept.push(work),
+    });
+    const errors: string[] = [];
+    let runs = 0;
+    violet.on('ORDER_UPDATED', () => {
+      runs += 1;
+      if (runs === 1) throw new Error('listener failed');
+    });
+    violet.on('error', (error) => errors.push(error.code));
+    const first = delivery('ORDER_UPDATED', { payload: ownOrder(), eventId: 'late-1' });
+    const answer = await violet.receive(first);
+    expect(answer.status).toBe(200);
+    await Promise.all(kept);
+    expect(errors).toEqual(['LISTENER_FAILED']);
+    const copy = await violet.receive(underId(first, 'late-2'));
+    expect(copy).toMatchObject({ status: 200, body: { received: true } });
+    await Promise.all(kept);
+    expect(runs).toBe(2);
+    const third = await violet.receive(underId(first, 'late-3'));
+    expect(third.body).toEqual({ received: true, duplicate: true });
+  });
+});
+
+describe('replayGuard with a queue', () => {
+  test('queued: a copy under a new id is a duplicate; a queue that failed released the content', async () => {
+    const jobs: QueuedDelivery[] = [];
+    let down = true;
+    const queue = {
+      enqueue(job: QueuedDelivery) {
+        if (down) return Promise.reject(new Error('connection refused'));
+        jobs.push(job);
+        return Promise.resolve();
+      },
+    };
+    const violet = violetWebhooks({ secret: SECRET, queue, replayGuard: true });
+    violet.on('error', () => undefined);
+    const app = appWith(EXPRESS_VERSIONS[0][1], violet);
+    const first = delivery('ORDER_UPDATED', { payload: ownOrder(), eventId: 'queued-1' });
+    await deliver(app, first).expect(503);
+    down = false;
+    await deliver(app, underId(first, 'queued-2')).expect(200, { received: true });
+    await deliver(app, underId(first, 'queued-3')).expect(200, {
+      received: true,
+      duplicate: true,
+    });
+    await deliver(app, first).expect(200, { received: true, duplicate: true });
+    expect(jobs.map((j) => j.eventId)).toEqual(['queued-2']);
   });
 });
