@@ -6,7 +6,6 @@ import {
   type ClaimResult,
   type CompleteDetails,
   type DedupeStore,
-  type ReleaseDetails,
   type SynchronousDedupe,
 } from './dedupe-store';
 
@@ -110,7 +109,7 @@ export class MemoryDedupeStore implements DedupeStore {
     return RESOLVED;
   }
 
-  release(eventId: string, token: string, _details?: ReleaseDetails): Promise<void> {
+  release(eventId: string, token: string): Promise<void> {
     if (!this.holds(eventId, token)) return RESOLVED;
     const pair = this.entries.get(eventId)?.pair;
     this.entries.delete(eventId);
