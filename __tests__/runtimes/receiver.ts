@@ -16,6 +16,8 @@ export interface Seen {
   /** The `sku_id` of the line item resolved from x-violet-sku-id. */
   skuId: number | null;
   bags: number;
+  /** `event.stale`; null when unknown. */
+  stale: boolean | null;
 }
 
 function seenOf(event: VioletEvent): Seen {
@@ -26,6 +28,7 @@ function seenOf(event: VioletEvent): Seen {
     bagId: order?.bag?.id ?? null,
     skuId: order?.sku?.sku_id ?? null,
     bags: order?.order.bags?.length ?? 0,
+    stale: event.stale ?? null,
   };
 }
 

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { createDelivery, samplePayload } from '../../lib/testing';
 import { until } from '../helpers/wait';
 import { LIMIT, RUNTIME_SECRET, type Seen } from './receiver';
+import { staleScenario } from './stale';
 
 export interface Served {
   /** The server's origin, http://127.0.0.1:PORT. */
@@ -77,6 +78,7 @@ export function runScenario(name: string, start: () => Promise<Served>): void {
         bagId: 11111,
         skuId: 33331,
         bags: samplePayload('ORDER_SHIPPED').bags.length,
+        stale: false,
       });
       expect(await post(d)).toMatchObject({
         status: 200,
@@ -176,5 +178,7 @@ export function runScenario(name: string, start: () => Promise<Served>): void {
       expect(ids).toContain(next.headers['x-violet-event-id']);
       expect(ids).not.toContain(d.headers['x-violet-event-id']);
     });
+
+    staleScenario(() => served.origin);
   });
 }
