@@ -7,9 +7,11 @@
 // The rounds are shared among `--pairs` pairs of server processes (3), each pair started afresh
 // in turn: one process can run a few per cent faster or slower than another of the same build
 // for its whole life (where its code and heap landed), so one pair alone can show a difference
-// that is not there. Each pair's median is printed too.
+// that is not there. Each pair's median is printed too. `--base-env NAME=VALUE,...` adds to the
+// environment of `ref`'s servers only (bench/server.mjs reads ORDERING and VALIDATION): with
+// `HEAD`, an option weighed on one build, e.g. `-- HEAD --base-env ORDERING=off`.
 //
-//   npm run bench:compare -- main [--rounds 9] [--pairs 3] [--duration 2] [--sizes 4,340] [--only violet,receive]
+//   npm run bench:compare -- main [--rounds 9] [--pairs 3] [--duration 2] [--sizes 4,340] [--only violet,receive] [--base-env NAME=VALUE]
 import { execFileSync, execSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ const { values, positionals } = parseArgs({
     connections: { type: 'string', default: '32' },
     sizes: { type: 'string', default: '4,340' },
     only: { type: 'string', default: 'violet,receive' },
+    'base-env': { type: 'string', default: '' },
   },
   allowPositionals: true,
 });
@@ -41,6 +44,12 @@ const pairs = Math.max(1, Math.min(rounds, Number(values.pairs)));
 const secret = 'bench-compare-secret';
 const kinds = values.only.split(',');
 const sizes = values.sizes.split(',').map(Number);
+const baseEnv = Object.fromEntries(
+  values['base-env']
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const work = mkdtempSync(path.join(tmpdir(), 'violet-compare-'));
@@ -58,7 +67,7 @@ try {
     { cwd: base, stdio: 'inherit' },
   );
   console.log(
-    `working tree against ${ref} (${commit}), ${rounds} rounds of ${values.duration} s in ${pairs} pairs of server processes`,
+    `working tree against ${ref} (${commit})${values['base-env'] ? ` with ${values['base-env']}` : ''}, ${rounds} rounds of ${values.duration} s in ${pairs} pairs of server processes`,
   );
   for (const kb of sizes) {
     const body = orderOfSize(kb * 1024);
@@ -73,7 +82,7 @@ try {
         // Which build starts first alternates too.
         const start = {
           head: () => startServer(kind, secret),
-          base: () => startServer(kind, secret, { VIOLET_PACKAGE: base }),
+          base: () => startServer(kind, secret, { ...baseEnv, VIOLET_PACKAGE: base }),
         };
         const first = pair % 2 === 0 ? 'head' : 'base';
         const second = first === 'head' ? 'base' : 'head';

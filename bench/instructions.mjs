@@ -3,6 +3,9 @@
 // unlike req/s on a shared machine.
 //
 //   npm run bench:instructions -- [--only a,b] [--sizes 4,340] [--warm N] [--count N] [--jobs 2]
+// The servers inherit the environment: VIOLET_PACKAGE=<a checkout, built> counts that build
+// (bench/under-test.mjs), ORDERING=off or VALIDATION=off sets that option (bench/server.mjs);
+// --no-write leaves docs/bench-instructions.json as it is.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

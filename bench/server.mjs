@@ -13,7 +13,8 @@
 //   floor         the least a receiver must do, hand-written on node:http: the HMAC computed
 //                 while the body arrives, compared in constant time, the text decoded, parsed,
 //                 and a 200 answered; no headers checked, no schema, no de-duplication
-// With VIOLET_PACKAGE, the package is the build of that checkout (`npm run bench:compare`).
+// With VIOLET_PACKAGE, the package is the build of that checkout (`npm run bench:compare`);
+// VALIDATION=off and ORDERING=flag|off set those options of violet and receive.
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import express from 'express';
@@ -46,6 +47,8 @@ if (kind === 'express-json') {
     secret,
     limit,
     ...(process.env.VALIDATION === 'off' ? { validation: 'off' } : {}),
+    // Set only when asked: a build from before the option would refuse it.
+    ...(process.env.ORDERING ? { ordering: process.env.ORDERING } : {}),
     ...(kind === 'violet-otel' ? { telemetry: sdk.telemetry() } : {}),
   });
   // One async listener, as an app that hands the event to its own code would have.
