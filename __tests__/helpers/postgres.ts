@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { PostgresDedupeStore } from '../../lib/postgres';
 import { describeIfAvailable } from './needs';
 
 /** Set by the global setup when a PostgreSQL answers on 127.0.0.1:5432 (database `test`). */
@@ -47,4 +48,15 @@ export class TestSchema {
     await this.pool.query(`DROP SCHEMA IF EXISTS "${this.name}" CASCADE`);
     await Promise.all([this.pool, ...this.others].map((p) => p.end()));
   }
+}
+
+/** A schema of the suite's own with the package's tables (migrated before, dropped after). */
+export function migratedSchema(url: string): () => TestSchema {
+  let db: TestSchema;
+  beforeAll(async () => {
+    db = new TestSchema(url);
+    await new PostgresDedupeStore(db.pool, { schema: db.name }).migrate();
+  });
+  afterAll(() => db.drop());
+  return () => db;
 }

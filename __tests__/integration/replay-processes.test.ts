@@ -1,10 +1,9 @@
 // replayGuard across processes: two app instances, each its own process, sharing one Redis or
 // one PostgreSQL schema; the same scenarios as in one process.
 import { randomUUID } from 'node:crypto';
-import { PostgresDedupeStore } from '../../lib/postgres';
 import { Child } from '../helpers/child';
 import { SECRET } from '../helpers/deliveries';
-import { describeWithPostgres, TestSchema } from '../helpers/postgres';
+import { describeWithPostgres, migratedSchema } from '../helpers/postgres';
 import { describeWithSharedRedis } from '../helpers/redis';
 import { post, replayScenarios, type ReplayInstances } from '../helpers/replay';
 
@@ -40,11 +39,8 @@ describeWithSharedRedis('replayGuard, Redis store shared by two processes', (url
 });
 
 describeWithPostgres('replayGuard, Postgres store shared by two processes', (url) => {
-  let db: TestSchema;
-  beforeAll(async () => {
-    db = new TestSchema(url);
-    await new PostgresDedupeStore(db.pool, { schema: db.name }).migrate();
-  });
-  afterAll(() => db.drop());
-  replayScenarios(twoProcesses(() => ({ STORE: 'postgres', DATABASE_URL: url, SCHEMA: db.name })));
+  const schema = migratedSchema(url);
+  replayScenarios(
+    twoProcesses(() => ({ STORE: 'postgres', DATABASE_URL: url, SCHEMA: schema().name })),
+  );
 });

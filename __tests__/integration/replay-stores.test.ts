@@ -6,7 +6,7 @@ import { Redis as UpstashRedis } from '@upstash/redis';
 import Redis from 'ioredis';
 import { PostgresDedupeStore } from '../../lib/postgres';
 import { RedisDedupeStore } from '../../lib/redis';
-import { describeWithPostgres, TestSchema } from '../helpers/postgres';
+import { describeWithPostgres, migratedSchema } from '../helpers/postgres';
 import { describeWithSharedRedis } from '../helpers/redis';
 import { inProcess, replayScenarios } from '../helpers/replay';
 import { UpstashRestEndpoint } from '../helpers/upstash-rest';
@@ -49,17 +49,14 @@ describeWithSharedRedis('replayGuard, Redis store (@upstash/redis), two instance
 });
 
 describeWithPostgres('replayGuard, Postgres store, two instances', (url) => {
-  let db: TestSchema;
-  beforeAll(async () => {
-    db = new TestSchema(url);
-    await new PostgresDedupeStore(db.pool, { schema: db.name }).migrate();
-  });
-  afterAll(() => db.drop());
-  replayScenarios(inProcess(() => new PostgresDedupeStore(db.pool, { schema: db.name })));
+  const schema = migratedSchema(url);
+  replayScenarios(
+    inProcess(() => new PostgresDedupeStore(schema().pool, { schema: schema().name })),
+  );
 
   test('the ledger records each claim with its content key; a refused copy adds no row', async () => {
-    const { rows } = await db.pool.query<{ n: string; keys: string }>(
-      `SELECT count(*) AS n, count(DISTINCT replay_key) AS keys FROM "${db.name}".violet_webhook_events`,
+    const { rows } = await schema().pool.query<{ n: string; keys: string }>(
+      `SELECT count(*) AS n, count(DISTINCT replay_key) AS keys FROM "${schema().name}".violet_webhook_events`,
     );
     expect(Number(rows[0]?.n)).toBeGreaterThan(0);
     expect(Number(rows[0]?.keys)).toBeGreaterThan(0);

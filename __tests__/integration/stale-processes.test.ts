@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TestDelivery } from '../../lib/testing';
-import { PostgresDedupeStore } from '../../lib/postgres';
 import { postTo } from '../helpers/apps';
 import { Child } from '../helpers/child';
 import { SECRET } from '../helpers/deliveries';
-import { describeWithPostgres, TestSchema } from '../helpers/postgres';
+import { describeWithPostgres, migratedSchema } from '../helpers/postgres';
 import { describeWithSharedRedis } from '../helpers/redis';
 import { staleScenarios, type SendTo, type StaleAnswer } from '../helpers/stale';
 
@@ -40,11 +39,8 @@ describeWithSharedRedis('event.stale, Redis store shared by two processes', (url
 });
 
 describeWithPostgres('event.stale, Postgres store shared by two processes', (url) => {
-  let db: TestSchema;
-  beforeAll(async () => {
-    db = new TestSchema(url);
-    await new PostgresDedupeStore(db.pool, { schema: db.name }).migrate();
-  });
-  afterAll(() => db.drop());
-  staleScenarios(twoProcesses(() => ({ STORE: 'postgres', DATABASE_URL: url, SCHEMA: db.name })));
+  const schema = migratedSchema(url);
+  staleScenarios(
+    twoProcesses(() => ({ STORE: 'postgres', DATABASE_URL: url, SCHEMA: schema().name })),
+  );
 });
