@@ -1,4 +1,5 @@
 import { MemoryDedupeStore, type MemoryDedupeStoreOptions } from '../../lib';
+import { claimOptions } from '../helpers/claim-options';
 
 const lease = { leaseMs: 1000 };
 
@@ -115,18 +116,7 @@ test('stays within `max` entries through a million distinct ids', async () => {
 });
 
 describe('MemoryDedupeStore versions', () => {
-  const event = (key: string, at: number) => ({
-    ...lease,
-    event: {
-      type: 'MERCHANT_CONNECTED',
-      sourceEventId: undefined,
-      orderId: undefined,
-      bagId: undefined,
-      entityId: undefined,
-      body: '',
-      version: { key, at },
-    },
-  });
+  const event = (key: string, at: number) => claimOptions({ version: { key, at } });
 
   test.each(['promises', 'synchronous'] as const)(
     'an older version claimed after a newer one completed is stale; equal is not (%s)',
@@ -179,18 +169,7 @@ describe('MemoryDedupeStore versions', () => {
 });
 
 describe('MemoryDedupeStore content keys (replayGuard)', () => {
-  const content = (replayKey: string) => ({
-    ...lease,
-    event: {
-      type: 'ORDER_UPDATED',
-      sourceEventId: undefined,
-      orderId: 1,
-      bagId: 2,
-      entityId: '1',
-      body: '',
-      replayKey,
-    },
-  });
+  const content = (replayKey: string) => claimOptions({ type: 'ORDER_UPDATED', replayKey });
 
   test.each(['promises', 'synchronous'] as const)(
     'a content key held by another event id: in flight, then done, naming it (%s)',

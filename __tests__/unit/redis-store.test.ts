@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis as UpstashRedis } from '@upstash/redis';
 import Redis from 'ioredis';
 import { RedisDedupeStore, type RedisClientLike } from '../../lib/redis';
+import { claimOptions } from '../helpers/claim-options';
 import { describeWithSharedRedis } from '../helpers/redis';
 import { UpstashRestEndpoint } from '../helpers/upstash-rest';
 import { sleep } from '../helpers/wait';
@@ -119,18 +120,8 @@ describeWithSharedRedis('RedisDedupeStore on a real Redis', (url) => {
       expect(await client.pttl(`${prefix}1`)).toBeGreaterThan(24 * 60 * 60 * 1000);
     });
 
-    const versioned = (key: string, at: number) => ({
-      ...lease,
-      event: {
-        type: 'MERCHANT_CONNECTED',
-        sourceEventId: undefined,
-        orderId: undefined,
-        bagId: undefined,
-        entityId: undefined,
-        body: '',
-        version: { key, at },
-      },
-    });
+    const versioned = (key: string, at: number) =>
+      claimOptions({ version: { key, at } }, lease.leaseMs);
     async function processed(id: string, key: string, at: number) {
       const claim = await store.claim(id, versioned(key, at));
       if (claim.state !== 'new') throw new Error(`expected a new claim, got ${claim.state}`);
